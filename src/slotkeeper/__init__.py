@@ -1,0 +1,3 @@
+"""Slotkeeper: appointment booking."""
+
+__version__ = "0.1.0"
