@@ -116,9 +116,11 @@ def availability_windows(schedule: Schedule, span: TimeRange) -> list[TimeRange]
     for day in local_dates_covering(span, schedule.timezone):
         for window in schedule.windows_on(day):
             utc = window_to_utc(day, window, schedule.timezone)
-            if utc is not None and utc.overlaps(span):
+            if utc is not None:
                 ranges.append(utc)
-    return merge(ranges)
+    # Merge before filtering: a window that only touches ``span`` (22:00-24:00 the day
+    # before) still moves the start of the window it joins, and with it the step grid.
+    return [window for window in merge(ranges) if window.overlaps(span)]
 
 
 def day_span(first: date, last: date, zone: ZoneInfo) -> TimeRange:

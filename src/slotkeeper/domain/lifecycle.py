@@ -22,9 +22,7 @@ S = BookingStatus
 
 TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
     S.HELD: frozenset({S.CONFIRMED, S.EXPIRED, S.PAYMENT_FAILED, S.CANCELLED}),
-    S.REQUESTED: frozenset(
-        {S.CONFIRMED, S.DECLINED, S.TIME_SUGGESTED, S.CANCELLED, S.EXPIRED}
-    ),
+    S.REQUESTED: frozenset({S.CONFIRMED, S.DECLINED, S.TIME_SUGGESTED, S.CANCELLED, S.EXPIRED}),
     S.TIME_SUGGESTED: frozenset({S.CONFIRMED, S.DECLINED, S.CANCELLED}),
     S.CONFIRMED: frozenset({S.COMPLETED, S.NO_SHOW, S.CANCELLED}),
     S.COMPLETED: frozenset(),

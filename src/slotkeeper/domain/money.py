@@ -27,6 +27,10 @@ CURRENCIES: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
+# Larger amounts are typing mistakes; minor units of this still fit a 64-bit integer.
+_MAX_AMOUNT = Decimal(10) ** 15
+
+
 class MoneyError(ValueError):
     pass
 
@@ -47,12 +51,15 @@ def to_minor(amount: str | Decimal, currency: str) -> int:
         raise MoneyError(f"not a finite amount: {amount!r}")
     if value < 0:
         raise MoneyError("amount must not be negative")
-    scaled = value.scaleb(exponent(currency))
-    if scaled != scaled.to_integral_value():
-        raise MoneyError(
-            f"{currency} amounts have {exponent(currency)} decimal places at most: {amount}"
-        )
-    return int(scaled)
+    places = exponent(currency)
+    # Bounded, so the checks below stay exact in the 28-digit decimal context (scaleb
+    # would round "1.0000000000000000000000000001" to a whole number of cents).
+    if value >= _MAX_AMOUNT:
+        raise MoneyError(f"amount is too large: {amount}")
+    fitted = value.quantize(Decimal(1).scaleb(-places))
+    if fitted != value:
+        raise MoneyError(f"{currency} amounts have {places} decimal places at most: {amount}")
+    return int(fitted.scaleb(places))
 
 
 def round_minor(value: Decimal) -> int:

@@ -29,7 +29,8 @@ class TimeRange:
         return self.start == self.end
 
     def overlaps(self, other: TimeRange) -> bool:
-        return self.start < other.end and other.start < self.end
+        # They share an instant; an empty range shares none (as PostgreSQL's ``&&``).
+        return max(self.start, other.start) < min(self.end, other.end)
 
     def contains(self, other: TimeRange) -> bool:
         return self.start <= other.start and other.end <= self.end

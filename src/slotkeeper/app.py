@@ -1,0 +1,69 @@
+"""The ASGI application: one core behind the API (and, later, the pages)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
+
+from slotkeeper import __version__
+from slotkeeper.accounts.routes import router as accounts_router
+from slotkeeper.availability.routes import router as availability_router
+from slotkeeper.bookings.routes import router as bookings_router
+from slotkeeper.catalog.routes import router as catalog_router
+from slotkeeper.jobs.sweeper import run_sweeper
+from slotkeeper.kit.clock import Clock
+from slotkeeper.kit.database import Database
+from slotkeeper.kit.observability import configure_logging, install_request_logging, ops
+from slotkeeper.kit.problems import install_problem_handlers
+from slotkeeper.kit.settings import Settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = None
+        if settings.run_jobs_in_process:
+            task = asyncio.create_task(
+                run_sweeper(app.state.db, app.state.clock, settings.sweep_interval_seconds, stop)
+            )
+        yield
+        stop.set()
+        if task is not None:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+        await app.state.db.dispose()
+
+    app = FastAPI(
+        title="Slotkeeper",
+        version=__version__,
+        description="Appointment booking: free slots, atomic bookings, expiring holds.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock or Clock()
+    app.state.db = Database(settings.database_url, settings.db_pool_size)
+    install_problem_handlers(app)
+    install_request_logging(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (accounts_router, catalog_router, availability_router, bookings_router):
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(ops)
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

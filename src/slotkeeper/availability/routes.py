@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from slotkeeper.accounts.deps import CurrentUser
+from slotkeeper.availability import repository, service
+from slotkeeper.availability.models import DateOverride, TimeOff
+from slotkeeper.availability.schemas import (
+    DateOverrideIn,
+    DateOverrideOut,
+    SlotOut,
+    SlotsOut,
+    TimeOffIn,
+    TimeOffOut,
+    WeeklyWindowIn,
+    Window,
+    format_clock,
+)
+from slotkeeper.catalog import repository as catalog_repository
+from slotkeeper.catalog.service import get_organization, get_provider, get_service
+from slotkeeper.domain.availability import WEEKDAYS, day_span
+from slotkeeper.kit.deps import DB, ClockDep
+from slotkeeper.kit.problems import Invalid, NotFound
+from slotkeeper.kit.types import TimeZoneName, zone
+
+router = APIRouter(tags=["availability"])
+MAX_SLOT_DAYS = 92
+
+
+def override_out(row: DateOverride) -> DateOverrideOut:
+    return DateOverrideOut(
+        id=row.id,
+        provider_id=row.provider_id,
+        date=row.day,
+        windows=[Window(start=a, end=b) for a, b in row.windows],
+    )
+
+
+def time_off_out(row: TimeOff) -> TimeOffOut:
+    return TimeOffOut(
+        id=row.id,
+        provider_id=row.provider_id,
+        start=row.start_at,
+        end=row.end_at,
+        reason=row.reason,
+    )
+
+
+@router.put(
+    "/providers/{provider_id}/weekly-hours",
+    response_model=list[WeeklyWindowIn],
+    operation_id="setWeeklyHours",
+)
+async def set_weekly_hours(
+    provider_id: uuid.UUID, body: Annotated[list[WeeklyWindowIn], ...], user: CurrentUser, db: DB
+) -> list[WeeklyWindowIn]:
+    if len(body) > 7 * 48:
+        raise Invalid("At most 336 weekly windows.")
+    async with db.write() as session:
+        provider = await get_provider(session, provider_id)
+        await service.require_provider_manager(session, user, provider)
+        rows = await service.set_weekly_hours(session, provider, body)
+    return [
+        WeeklyWindowIn(
+            day=WEEKDAYS[r.weekday],
+            start=format_clock(r.start_time),  # type: ignore[arg-type]
+            end=format_clock(r.end_time),
+        )
+        for r in rows
+    ]
+
+
+@router.get(
+    "/providers/{provider_id}/weekly-hours",
+    response_model=list[WeeklyWindowIn],
+    operation_id="getWeeklyHours",
+)
+async def get_weekly_hours(provider_id: uuid.UUID, db: DB) -> list[WeeklyWindowIn]:
+    async with db.read() as session:
+        provider = await get_provider(session, provider_id)
+        rows = await repository.weekly_hours(session, [provider.id])
+    return [
+        WeeklyWindowIn(
+            day=WEEKDAYS[r.weekday],
+            start=format_clock(r.start_time),  # type: ignore[arg-type]
+            end=format_clock(r.end_time),
+        )
+        for r in rows
+    ]
+
+
+@router.post(
+    "/providers/{provider_id}/date-overrides",
+    status_code=201,
+    response_model=DateOverrideOut,
+    operation_id="putDateOverride",
+)
+async def put_date_override(
+    provider_id: uuid.UUID, body: DateOverrideIn, user: CurrentUser, db: DB
+) -> DateOverrideOut:
+    async with db.write() as session:
+        provider = await get_provider(session, provider_id)
+        await service.require_provider_manager(session, user, provider)
+        row = await service.put_date_override(session, provider, body)
+    return override_out(row)
+
+
+@router.get(
+    "/providers/{provider_id}/date-overrides",
+    response_model=list[DateOverrideOut],
+    operation_id="listDateOverrides",
+)
+async def list_date_overrides(
+    provider_id: uuid.UUID,
+    db: DB,
+    from_: Annotated[date, Query(alias="from")] = date.min,
+    to: Annotated[date, Query()] = date.max,
+) -> list[DateOverrideOut]:
+    async with db.read() as session:
+        provider = await get_provider(session, provider_id)
+        rows = await repository.overrides(session, [provider.id], from_, to)
+    return [override_out(r) for r in rows]
+
+
+@router.post(
+    "/providers/{provider_id}/time-off",
+    status_code=201,
+    response_model=TimeOffOut,
+    operation_id="addTimeOff",
+)
+async def add_time_off(
+    provider_id: uuid.UUID, body: TimeOffIn, user: CurrentUser, db: DB
+) -> TimeOffOut:
+    async with db.write() as session:
+        provider = await get_provider(session, provider_id)
+        await service.require_provider_manager(session, user, provider)
+        row = await service.add_time_off(session, provider, body)
+    return time_off_out(row)
+
+
+@router.get(
+    "/providers/{provider_id}/time-off", response_model=list[TimeOffOut], operation_id="listTimeOff"
+)
+async def list_time_off(provider_id: uuid.UUID, user: CurrentUser, db: DB) -> list[TimeOffOut]:
+    async with db.read() as session:
+        provider = await get_provider(session, provider_id)
+        await service.require_provider_manager(session, user, provider)
+        rows = await repository.time_off(session, [provider.id])
+    return [time_off_out(r) for r in rows]
+
+
+@router.get("/services/{service_id}/slots", response_model=SlotsOut, operation_id="listSlots")
+async def list_slots(
+    service_id: uuid.UUID,
+    db: DB,
+    clock: ClockDep,
+    start_date: date,
+    end_date: date,
+    timezone: TimeZoneName | None = None,
+    provider_id: uuid.UUID | None = None,
+    duration_minutes: Annotated[int | None, Query(ge=1, le=24 * 60)] = None,
+) -> SlotsOut:
+    if end_date < start_date:
+        raise Invalid("end_date must not be before start_date.")
+    if (end_date - start_date).days >= MAX_SLOT_DAYS:
+        raise Invalid(f"Ask for {MAX_SLOT_DAYS} days of slots at most.")
+    async with db.read() as session:
+        svc = await get_service(session, service_id)
+        tz_name = timezone or (await get_organization(session, svc.organization_id)).timezone
+        providers = await catalog_repository.providers_offering(session, svc.id)
+        if provider_id is not None:
+            providers = [p for p in providers if p.id == provider_id]
+            if not providers:
+                raise NotFound(f"Provider {provider_id} does not offer this service.")
+        tz = zone(tz_name)
+        span = day_span(start_date, end_date, tz)
+        duration = duration_minutes or svc.duration_minutes
+        found = await service.find_slots(session, svc, providers, span, duration, clock.now())
+    return SlotsOut(
+        timezone=tz_name,
+        duration_minutes=duration,
+        slots=[
+            SlotOut(
+                provider_id=pid,
+                start=s.start.astimezone(tz).isoformat(),
+                end=s.end.astimezone(tz).isoformat(),
+                seats_left=s.seats_left,
+            )
+            for pid, s in found
+        ],
+    )

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from slotkeeper.kit.database import Base, IdMixin
+
+
+class Booking(IdMixin, Base):
+    """One booking. On PostgreSQL the migration adds an exclusion constraint: no two
+    blocking bookings of a provider overlap on ``[block_start, block_end)`` unless they
+    share ``slot_key`` (seats of one group occurrence)."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index("ix_bookings_provider_block", "provider_id", "block_start", "block_end"),
+        Index("ix_bookings_org_start", "organization_id", "start_at"),
+        Index("ix_bookings_held_expiry", "status", "hold_expires_at"),
+    )
+
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"))
+    service_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    customer_user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    customer_name: Mapped[str] = mapped_column(String(200))
+    customer_email: Mapped[str] = mapped_column(String(320))
+    customer_phone: Mapped[str | None] = mapped_column(String(50))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    status: Mapped[str] = mapped_column(String(20))
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    duration_minutes: Mapped[int]
+    # The provider is busy on [block_start, block_end): the booking plus its buffers.
+    block_start: Mapped[datetime]
+    block_end: Mapped[datetime]
+    # Equal for seats of one group occurrence, unique (the booking id) otherwise.
+    slot_key: Mapped[str] = mapped_column(String(200))
+    seats: Mapped[int] = mapped_column(default=1)
+    hold_expires_at: Mapped[datetime | None]
+
+    manage_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    price_minor: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    cancelled_by: Mapped[str | None] = mapped_column(String(20))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class BookingEvent(Base):
+    """Every status change of a booking: who, when, why. Never updated."""
+
+    __tablename__ = "booking_events"
+
+    # A sequence, so events recorded in the same instant keep their order.
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    booking_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(20))  # customer, guest, provider, admin, system
+    actor_user_id: Mapped[uuid.UUID | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class IdempotencyRecord(IdMixin, Base):
+    """The first response to a request sent with an ``Idempotency-Key``."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_idempotency_scope_key"),)
+
+    scope: Mapped[str] = mapped_column(String(100))  # "user:<id>" or "guest"
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int]
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    booking_id: Mapped[uuid.UUID | None]
+    created_at: Mapped[datetime]

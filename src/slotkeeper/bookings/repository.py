@@ -1,0 +1,160 @@
+"""Every query on bookings, their history and idempotency records."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from slotkeeper.accounts.models import Membership
+from slotkeeper.bookings.models import Booking, BookingEvent, IdempotencyRecord
+from slotkeeper.catalog.models import Provider
+from slotkeeper.domain.lifecycle import BLOCKING, BookingStatus
+from slotkeeper.domain.ranges import TimeRange
+
+BLOCKING_VALUES = sorted(s.value for s in BLOCKING)
+
+
+def _still_blocking(now: datetime):  # type: ignore[no-untyped-def]
+    """Blocking status, and a hold only until its expiry instant (marked or not)."""
+    return and_(
+        Booking.status.in_(BLOCKING_VALUES),
+        or_(Booking.status != BookingStatus.HELD.value, Booking.hold_expires_at > now),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BusyBooking:
+    provider_id: uuid.UUID
+    block_start: datetime
+    block_end: datetime
+    slot_key: str
+    seats: int
+
+
+async def blocking_in(
+    session: AsyncSession, provider_ids: Sequence[uuid.UUID], span: TimeRange, now: datetime
+) -> list[BusyBooking]:
+    result = await session.execute(
+        select(
+            Booking.provider_id,
+            Booking.block_start,
+            Booking.block_end,
+            Booking.slot_key,
+            Booking.seats,
+        ).where(
+            Booking.provider_id.in_(provider_ids),
+            Booking.block_start < span.end,
+            Booking.block_end > span.start,
+            _still_blocking(now),
+        )
+    )
+    return [BusyBooking(*row) for row in result.all()]
+
+
+async def lock_provider(session: AsyncSession, provider_id: uuid.UUID) -> None:
+    """Serialize seat counting for one provider (PostgreSQL; SQLite writes are serial)."""
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(
+            select(Provider.id).where(Provider.id == provider_id).with_for_update()
+        )
+
+
+async def expire_holds(
+    session: AsyncSession,
+    now: datetime,
+    provider_id: uuid.UUID | None = None,
+    block: TimeRange | None = None,
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Mark run-out holds ``expired``; returns (booking id, organization id) of each."""
+    conditions = [
+        Booking.status == BookingStatus.HELD.value,
+        Booking.hold_expires_at <= now,
+    ]
+    if provider_id is not None:
+        conditions.append(Booking.provider_id == provider_id)
+    if block is not None:
+        conditions += [Booking.block_start < block.end, Booking.block_end > block.start]
+    result = await session.execute(
+        update(Booking)
+        .where(*conditions)
+        .values(status=BookingStatus.EXPIRED.value, updated_at=now)
+        .returning(Booking.id, Booking.organization_id)
+        .execution_options(synchronize_session=False)
+    )
+    return [(row[0], row[1]) for row in result.all()]
+
+
+async def get(session: AsyncSession, booking_id: uuid.UUID) -> Booking | None:
+    return await session.get(Booking, booking_id)
+
+
+async def get_for_update(session: AsyncSession, booking_id: uuid.UUID) -> Booking | None:
+    result = await session.execute(
+        select(Booking).where(Booking.id == booking_id).with_for_update()
+    )
+    return result.scalar_one_or_none()
+
+
+async def history(session: AsyncSession, booking_id: uuid.UUID) -> list[BookingEvent]:
+    result = await session.execute(
+        select(BookingEvent)
+        .where(BookingEvent.booking_id == booking_id)
+        .order_by(BookingEvent.id)
+    )
+    return list(result.scalars())
+
+
+async def visible_to(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    everything: bool,
+    provider_id: uuid.UUID | None,
+    status: str | None,
+    start_from: datetime | None,
+    start_to: datetime | None,
+    limit: int,
+    offset: int,
+) -> list[Booking]:
+    """Bookings the user may see: own, as provider, or of organizations they manage."""
+    query = select(Booking)
+    if not everything:
+        managed = select(Membership.organization_id).where(Membership.user_id == user_id)
+        own_providers = select(Provider.id).where(Provider.user_id == user_id)
+        query = query.where(
+            or_(
+                Booking.customer_user_id == user_id,
+                Booking.provider_id.in_(own_providers),
+                Booking.organization_id.in_(managed),
+            )
+        )
+    if provider_id is not None:
+        query = query.where(Booking.provider_id == provider_id)
+    if status is not None:
+        query = query.where(Booking.status == status)
+    if start_from is not None:
+        query = query.where(Booking.start_at >= start_from)
+    if start_to is not None:
+        query = query.where(Booking.start_at < start_to)
+    query = query.order_by(Booking.start_at, Booking.id).limit(limit).offset(offset)
+    return list((await session.execute(query)).scalars())
+
+
+async def idempotency_record(
+    session: AsyncSession, scope: str, key: str
+) -> IdempotencyRecord | None:
+    result = await session.execute(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def count_bookings(session: AsyncSession) -> int:
+    return int((await session.execute(select(func.count(Booking.id)))).scalar_one())

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+
+from slotkeeper.domain.lifecycle import BookingStatus
+
+
+class CustomerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    email: EmailStr
+    phone: Annotated[str | None, Field(max_length=50)] = None
+
+
+class BookingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service_id: uuid.UUID
+    provider_id: uuid.UUID
+    start: AwareDatetime
+    duration_minutes: Annotated[int | None, Field(ge=1, le=24 * 60)] = None
+    # Optional for a signed-in customer (their account's name and email are used).
+    customer: CustomerIn | None = None
+    notes: Annotated[str | None, Field(max_length=2000)] = None
+    hold: bool = False
+
+
+class CancelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str | None, Field(max_length=1000)] = None
+
+
+class CustomerOut(BaseModel):
+    name: str
+    email: str
+    phone: str | None
+
+
+class BookingOut(BaseModel):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    service_id: uuid.UUID
+    provider_id: uuid.UUID
+    status: BookingStatus
+    start: AwareDatetime
+    end: AwareDatetime
+    duration_minutes: int
+    hold_expires_at: AwareDatetime | None
+    customer: CustomerOut
+    notes: str | None
+    price: str
+    currency: str
+    seats: int
+    cancelled_by: str | None
+    cancel_reason: str | None
+    created_at: AwareDatetime
+    # Only in the response that creates a guest booking: the key to ?token= routes.
+    manage_token: str | None = None
+
+
+class BookingEventOut(BaseModel):
+    from_status: BookingStatus | None
+    to_status: BookingStatus
+    actor: str
+    reason: str | None
+    at: AwareDatetime

@@ -1,0 +1,288 @@
+"""Booking use cases: book a slot (atomically), confirm, cancel, read; each is one
+transaction run by the caller (``Database.write``)."""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from slotkeeper.accounts.models import User
+from slotkeeper.accounts.service import is_manager
+from slotkeeper.availability.service import calendars, rules_for
+from slotkeeper.bookings import repository
+from slotkeeper.bookings.models import Booking, BookingEvent
+from slotkeeper.bookings.schemas import BookingIn
+from slotkeeper.catalog import repository as catalog_repository
+from slotkeeper.catalog.models import Provider
+from slotkeeper.catalog.service import get_provider, get_service
+from slotkeeper.domain.lifecycle import BookingStatus, IllegalTransition, transition
+from slotkeeper.domain.ranges import TimeRange
+from slotkeeper.domain.slots import generate_slots, is_offered
+from slotkeeper.kit.problems import (
+    Forbidden,
+    HoldExpired,
+    Invalid,
+    InvalidTransition,
+    NotFound,
+    SlotTaken,
+    Unauthorized,
+)
+from slotkeeper.kit.security import manage_token, token_hash
+
+S = BookingStatus
+
+
+class Actor(StrEnum):
+    """Who acts on a booking; recorded in its history."""
+
+    CUSTOMER = "customer"
+    GUEST = "guest"
+    PROVIDER = "provider"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+
+STAFF = frozenset({Actor.PROVIDER, Actor.ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    booking: Booking
+    manage_token: str | None
+
+
+def record(
+    session: AsyncSession,
+    booking: Booking,
+    previous: str | None,
+    actor: Actor,
+    now: datetime,
+    user: User | None = None,
+    reason: str | None = None,
+) -> None:
+    session.add(
+        BookingEvent(
+            organization_id=booking.organization_id,
+            booking_id=booking.id,
+            from_status=previous,
+            to_status=booking.status,
+            actor=actor.value,
+            actor_user_id=user.id if user else None,
+            reason=reason,
+            at=now,
+        )
+    )
+
+
+async def _record_expired(
+    session: AsyncSession, expired: list[tuple[uuid.UUID, uuid.UUID]], now: datetime
+) -> None:
+    session.add_all(
+        BookingEvent(
+            organization_id=org_id,
+            booking_id=booking_id,
+            from_status=S.HELD.value,
+            to_status=S.EXPIRED.value,
+            actor=Actor.SYSTEM.value,
+            actor_user_id=None,
+            reason="hold ran out",
+            at=now,
+        )
+        for booking_id, org_id in expired
+    )
+
+
+async def expire_holds(session: AsyncSession, now: datetime) -> int:
+    """Mark every run-out hold expired (the sweeper); returns how many."""
+    expired = await repository.expire_holds(session, now)
+    await _record_expired(session, expired, now)
+    return len(expired)
+
+
+def _is_exclusion_violation(exc: IntegrityError) -> bool:
+    return "bookings_no_overlap" in str(exc.orig)
+
+
+async def book_slot(
+    session: AsyncSession,
+    data: BookingIn,
+    user: User | None,
+    now: datetime,
+    hold_ttl: timedelta,
+    secret_key: str,
+    guard: bool = True,
+) -> Created:
+    """Book ``data.start`` if it is offered and free; the database has the last word."""
+    service = await get_service(session, data.service_id)
+    provider = await get_provider(session, data.provider_id)
+    offering = await catalog_repository.providers_offering(session, service.id)
+    if provider.id not in {p.id for p in offering}:
+        raise Invalid("This provider does not offer this service.")
+    if data.customer is None and user is None:
+        raise Invalid("customer (name and email) is required when booking without signing in.")
+    duration = data.duration_minutes or service.duration_minutes
+    if duration not in service.duration_options:
+        options = ", ".join(str(d) for d in service.duration_options)
+        raise Invalid(f"duration_minutes must be one of {options} for this service.")
+
+    rules = rules_for(service, duration)
+    start = data.start.astimezone(UTC)
+    block = rules.block(start)
+    if rules.capacity > 1:
+        await repository.lock_provider(session, provider.id)
+    # A run-out hold stops blocking at its expiry instant: mark it before checking.
+    await _record_expired(
+        session, await repository.expire_holds(session, now, provider.id, block), now
+    )
+    probe = TimeRange(start, start + timedelta(microseconds=1))
+    calendar = (await calendars(session, [provider], probe, rules, now))[provider.id]
+    if not is_offered(start, calendar.windows, rules, now):
+        raise Invalid(
+            "This start time is not offered: it is outside the provider's hours, off the "
+            "service's time grid, too soon (minimum notice) or too far ahead."
+        )
+    if not generate_slots(calendar.windows, calendar.busy, rules, now, probe):
+        raise SlotTaken("This time is no longer available. Pick another time.")
+    if not guard:
+        # Test hook (control case of the race tests): check and insert in separate
+        # transactions, so concurrent requests can both pass the check.
+        await session.commit()
+
+    if service.requires_approval:
+        status, expires = S.REQUESTED, None
+    elif data.hold:
+        status, expires = S.HELD, now + hold_ttl
+    else:
+        status, expires = S.CONFIRMED, None
+    booking_id = uuid.uuid4()
+    token = manage_token(booking_id, secret_key) if user is None else None
+    customer = data.customer
+    booking = Booking(
+        id=booking_id,
+        organization_id=service.organization_id,
+        provider_id=provider.id,
+        service_id=service.id,
+        customer_user_id=user.id if user else None,
+        customer_name=customer.name.strip() if customer else user.name,  # type: ignore[union-attr]
+        customer_email=str(customer.email).lower() if customer else user.email,  # type: ignore[union-attr]
+        customer_phone=customer.phone if customer else None,
+        notes=data.notes,
+        status=status.value,
+        start_at=start,
+        end_at=start + rules.duration,
+        duration_minutes=duration,
+        block_start=block.start,
+        block_end=block.end,
+        slot_key=rules.occurrence_key(start) or str(booking_id),
+        seats=1,
+        hold_expires_at=expires,
+        manage_token_hash=token_hash(token) if token else None,
+        price_minor=service.price_minor,
+        currency=service.currency,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(booking)
+    record(session, booking, None, Actor.CUSTOMER if user else Actor.GUEST, now, user)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if _is_exclusion_violation(exc):
+            raise SlotTaken("This time was just taken. Pick another time.") from exc
+        raise
+    return Created(booking, token)
+
+
+async def load(session: AsyncSession, booking_id: uuid.UUID, for_update: bool = False) -> Booking:
+    if for_update and session.bind.dialect.name == "postgresql":
+        booking = await repository.get_for_update(session, booking_id)
+    else:
+        booking = await repository.get(session, booking_id)
+    if booking is None:
+        raise NotFound(f"No booking {booking_id}.")
+    return booking
+
+
+async def actor_for(
+    session: AsyncSession, booking: Booking, user: User | None, token: str | None
+) -> Actor:
+    """Who the caller is to this booking, or refuse: a guest needs the manage token."""
+    if (
+        token is not None
+        and booking.manage_token_hash is not None
+        and hmac.compare_digest(token_hash(token), booking.manage_token_hash)
+    ):
+        return Actor.GUEST
+    if user is not None:
+        if booking.customer_user_id == user.id:
+            return Actor.CUSTOMER
+        provider = await session.get(Provider, booking.provider_id)
+        if provider is not None and provider.user_id == user.id:
+            return Actor.PROVIDER
+        if await is_manager(session, user, booking.organization_id):
+            return Actor.ADMIN
+    if user is None and token is None:
+        raise Unauthorized("Sign in, or use the booking's manage link (?token=...).")
+    raise Forbidden("You may not see or change this booking.")
+
+
+def _move(booking: Booking, target: BookingStatus, now: datetime) -> str:
+    previous = booking.status
+    try:
+        transition(S(previous), target)
+    except IllegalTransition as exc:
+        raise InvalidTransition(str(exc)) from exc
+    booking.status = target.value
+    booking.updated_at = now
+    return previous
+
+
+def hold_ran_out(booking: Booking, now: datetime) -> bool:
+    return (
+        booking.status == S.HELD.value
+        and booking.hold_expires_at is not None
+        and booking.hold_expires_at <= now
+    )
+
+
+async def confirm(
+    session: AsyncSession, booking: Booking, actor: Actor, user: User | None, now: datetime
+) -> bool:
+    """Confirm a hold (its customer or staff) or accept a request (staff only).
+
+    Returns ``False`` when the hold has run out: it is then marked expired, and the caller
+    reports the conflict after this transaction commits.
+    """
+    if hold_ran_out(booking, now):
+        previous = _move(booking, S.EXPIRED, now)
+        record(session, booking, previous, Actor.SYSTEM, now, reason="hold ran out")
+        return False
+    if booking.status == S.REQUESTED.value and actor not in STAFF:
+        raise Forbidden("Only the provider or an organization admin can accept a request.")
+    previous = _move(booking, S.CONFIRMED, now)
+    record(session, booking, previous, actor, now, user)
+    return True
+
+
+async def cancel(
+    session: AsyncSession,
+    booking: Booking,
+    actor: Actor,
+    user: User | None,
+    reason: str | None,
+    now: datetime,
+) -> None:
+    if actor not in STAFF and booking.start_at <= now and booking.status == S.CONFIRMED.value:
+        raise InvalidTransition("The booking has started; it can no longer be cancelled online.")
+    if hold_ran_out(booking, now):
+        raise HoldExpired("This hold has already run out; there is nothing to cancel.")
+    previous = _move(booking, S.CANCELLED, now)
+    booking.cancelled_by = "provider" if actor in STAFF else "customer"
+    booking.cancel_reason = reason
+    record(session, booking, previous, actor, now, user, reason)

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from slotkeeper.catalog.models import (
+    Location,
+    Organization,
+    Provider,
+    ProviderLocation,
+    Service,
+    ServiceProvider,
+)
+
+
+async def slug_taken(session: AsyncSession, slug: str) -> bool:
+    result = await session.execute(select(Organization.id).where(Organization.slug == slug))
+    return result.first() is not None
+
+
+async def search_organizations(
+    session: AsyncSession, q: str | None, city: str | None, limit: int, offset: int
+) -> list[Organization]:
+    query = select(Organization)
+    if q or city:
+        query = query.outerjoin(Location, Location.organization_id == Organization.id)
+    if q:
+        pattern = f"%{q.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Organization.name).like(pattern), func.lower(Location.name).like(pattern)
+            )
+        )
+    if city:
+        query = query.where(func.lower(Location.city) == city.lower())
+    query = (
+        query.distinct().order_by(Organization.name, Organization.id).limit(limit).offset(offset)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def locations_of(session: AsyncSession, org_ids: Sequence[uuid.UUID]) -> list[Location]:
+    if not org_ids:
+        return []
+    result = await session.execute(
+        select(Location).where(Location.organization_id.in_(org_ids)).order_by(Location.name)
+    )
+    return list(result.scalars())
+
+
+async def location_ids_in(
+    session: AsyncSession, org_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    result = await session.execute(
+        select(Location.id).where(Location.organization_id == org_id, Location.id.in_(ids))
+    )
+    return set(result.scalars())
+
+
+async def provider_ids_in(
+    session: AsyncSession, org_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    result = await session.execute(
+        select(Provider.id).where(Provider.organization_id == org_id, Provider.id.in_(ids))
+    )
+    return set(result.scalars())
+
+
+async def providers_of_org(session: AsyncSession, org_id: uuid.UUID) -> list[Provider]:
+    result = await session.execute(
+        select(Provider).where(Provider.organization_id == org_id).order_by(Provider.name)
+    )
+    return list(result.scalars())
+
+
+async def services_of_org(session: AsyncSession, org_id: uuid.UUID) -> list[Service]:
+    result = await session.execute(
+        select(Service).where(Service.organization_id == org_id).order_by(Service.name)
+    )
+    return list(result.scalars())
+
+
+async def location_ids_of_providers(
+    session: AsyncSession, provider_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    out: dict[uuid.UUID, list[uuid.UUID]] = {pid: [] for pid in provider_ids}
+    if provider_ids:
+        result = await session.execute(
+            select(ProviderLocation.provider_id, ProviderLocation.location_id).where(
+                ProviderLocation.provider_id.in_(provider_ids)
+            )
+        )
+        for pid, lid in result.all():
+            out[pid].append(lid)
+    return out
+
+
+async def provider_ids_of_services(
+    session: AsyncSession, service_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    out: dict[uuid.UUID, list[uuid.UUID]] = {sid: [] for sid in service_ids}
+    if service_ids:
+        result = await session.execute(
+            select(ServiceProvider.service_id, ServiceProvider.provider_id).where(
+                ServiceProvider.service_id.in_(service_ids)
+            )
+        )
+        for sid, pid in result.all():
+            out[sid].append(pid)
+    return out
+
+
+async def providers_offering(session: AsyncSession, service_id: uuid.UUID) -> list[Provider]:
+    result = await session.execute(
+        select(Provider)
+        .join(ServiceProvider, ServiceProvider.provider_id == Provider.id)
+        .where(ServiceProvider.service_id == service_id)
+        .order_by(Provider.id)
+    )
+    return list(result.scalars())

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from slotkeeper.accounts.deps import CurrentUser
+from slotkeeper.accounts.service import require_manager
+from slotkeeper.catalog import repository, service
+from slotkeeper.catalog.models import Location, Organization, Provider, Service
+from slotkeeper.catalog.schemas import (
+    LocationIn,
+    LocationOut,
+    OrganizationIn,
+    OrganizationOut,
+    ProviderIn,
+    ProviderOut,
+    ServiceIn,
+    ServiceOut,
+)
+from slotkeeper.domain.money import format_minor
+from slotkeeper.kit.deps import DB, ClockDep
+
+router = APIRouter(tags=["catalog"])
+
+
+def location_out(location: Location) -> LocationOut:
+    return LocationOut.model_validate(location, from_attributes=True)
+
+
+def organization_out(org: Organization, locations: list[Location]) -> OrganizationOut:
+    return OrganizationOut(
+        id=org.id,
+        name=org.name,
+        slug=org.slug,
+        timezone=org.timezone,
+        currency=org.currency,
+        locations=[location_out(loc) for loc in locations if loc.organization_id == org.id],
+    )
+
+
+def provider_out(provider: Provider, location_ids: list[uuid.UUID]) -> ProviderOut:
+    return ProviderOut(
+        id=provider.id,
+        organization_id=provider.organization_id,
+        name=provider.name,
+        timezone=provider.timezone,
+        email=provider.email,
+        location_ids=location_ids,
+        visibility=provider.visibility,
+    )
+
+
+def service_out(svc: Service, provider_ids: list[uuid.UUID]) -> ServiceOut:
+    return ServiceOut(
+        id=svc.id,
+        organization_id=svc.organization_id,
+        name=svc.name,
+        duration_minutes=svc.duration_minutes,
+        duration_options=svc.duration_options,
+        price=format_minor(svc.price_minor, svc.currency),
+        currency=svc.currency,
+        provider_ids=provider_ids,
+        capacity=svc.capacity,
+        buffer_before_minutes=svc.buffer_before_minutes,
+        buffer_after_minutes=svc.buffer_after_minutes,
+        min_notice_minutes=svc.min_notice_minutes,
+        max_advance_days=svc.max_advance_days,
+        slot_step_minutes=svc.slot_step_minutes,
+        requires_approval=svc.requires_approval,
+    )
+
+
+@router.post(
+    "/organizations",
+    status_code=201,
+    response_model=OrganizationOut,
+    operation_id="createOrganization",
+)
+async def create_organization(
+    body: OrganizationIn, user: CurrentUser, db: DB, clock: ClockDep
+) -> OrganizationOut:
+    async with db.write() as session:
+        org = await service.create_organization(session, user, body, clock.now())
+    return organization_out(org, [])
+
+
+@router.get(
+    "/organizations", response_model=list[OrganizationOut], operation_id="searchOrganizations"
+)
+async def search_organizations(
+    db: DB,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    city: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> list[OrganizationOut]:
+    async with db.read() as session:
+        orgs = await repository.search_organizations(session, q, city, limit, offset)
+        locations = await repository.locations_of(session, [o.id for o in orgs])
+    return [organization_out(o, locations) for o in orgs]
+
+
+@router.get(
+    "/organizations/{org_id}", response_model=OrganizationOut, operation_id="getOrganization"
+)
+async def get_organization(org_id: uuid.UUID, db: DB) -> OrganizationOut:
+    async with db.read() as session:
+        org = await service.get_organization(session, org_id)
+        locations = await repository.locations_of(session, [org.id])
+    return organization_out(org, locations)
+
+
+@router.post(
+    "/organizations/{org_id}/locations",
+    status_code=201,
+    response_model=LocationOut,
+    operation_id="createLocation",
+)
+async def create_location(
+    org_id: uuid.UUID, body: LocationIn, user: CurrentUser, db: DB
+) -> LocationOut:
+    async with db.write() as session:
+        org = await service.get_organization(session, org_id)
+        await require_manager(session, user, org.id)
+        location = await service.create_location(session, org, body)
+    return location_out(location)
+
+
+@router.post(
+    "/organizations/{org_id}/providers",
+    status_code=201,
+    response_model=ProviderOut,
+    operation_id="createProvider",
+)
+async def create_provider(
+    org_id: uuid.UUID, body: ProviderIn, user: CurrentUser, db: DB
+) -> ProviderOut:
+    async with db.write() as session:
+        org = await service.get_organization(session, org_id)
+        await require_manager(session, user, org.id)
+        provider = await service.create_provider(session, org, body)
+    return provider_out(provider, list(dict.fromkeys(body.location_ids)))
+
+
+@router.get(
+    "/organizations/{org_id}/providers",
+    response_model=list[ProviderOut],
+    operation_id="listProviders",
+)
+async def list_providers(org_id: uuid.UUID, db: DB) -> list[ProviderOut]:
+    async with db.read() as session:
+        org = await service.get_organization(session, org_id)
+        providers = await repository.providers_of_org(session, org.id)
+        locations = await repository.location_ids_of_providers(session, [p.id for p in providers])
+    return [provider_out(p, locations[p.id]) for p in providers]
+
+
+@router.post(
+    "/organizations/{org_id}/services",
+    status_code=201,
+    response_model=ServiceOut,
+    operation_id="createService",
+)
+async def create_service(
+    org_id: uuid.UUID, body: ServiceIn, user: CurrentUser, db: DB
+) -> ServiceOut:
+    async with db.write() as session:
+        org = await service.get_organization(session, org_id)
+        await require_manager(session, user, org.id)
+        svc = await service.create_service(session, org, body)
+    return service_out(svc, body.provider_ids)
+
+
+@router.get(
+    "/organizations/{org_id}/services", response_model=list[ServiceOut], operation_id="listServices"
+)
+async def list_services(org_id: uuid.UUID, db: DB) -> list[ServiceOut]:
+    async with db.read() as session:
+        org = await service.get_organization(session, org_id)
+        services = await repository.services_of_org(session, org.id)
+        providers = await repository.provider_ids_of_services(session, [s.id for s in services])
+    return [service_out(s, providers[s.id]) for s in services]
+
+
+@router.get("/providers/{provider_id}", response_model=ProviderOut, operation_id="getProvider")
+async def get_provider(provider_id: uuid.UUID, db: DB) -> ProviderOut:
+    async with db.read() as session:
+        provider = await service.get_provider(session, provider_id)
+        locations = await repository.location_ids_of_providers(session, [provider.id])
+    return provider_out(provider, locations[provider.id])
+
+
+@router.get("/services/{service_id}", response_model=ServiceOut, operation_id="getService")
+async def get_service(service_id: uuid.UUID, db: DB) -> ServiceOut:
+    async with db.read() as session:
+        svc = await service.get_service(session, service_id)
+        providers = await repository.provider_ids_of_services(session, [svc.id])
+    return service_out(svc, providers[svc.id])

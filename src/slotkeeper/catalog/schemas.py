@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from slotkeeper.domain.money import CURRENCIES
+from slotkeeper.kit.types import TimeZoneName
+
+
+def _check_currency(code: str) -> str:
+    if code not in CURRENCIES:
+        raise ValueError(f"unknown or unsupported ISO 4217 currency code: {code!r}")
+    return code
+
+
+def _check_price(text: str) -> str:
+    if not re.fullmatch(r"\d{1,9}(\.\d{1,3})?", text):
+        raise ValueError('price must be a decimal string such as "45.00"')
+    return text
+
+
+Currency = Annotated[str, AfterValidator(_check_currency)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=100)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrganizationIn(Strict):
+    name: Name
+    timezone: TimeZoneName
+    currency: Currency
+    slug: Slug | None = None
+
+
+class LocationIn(Strict):
+    name: Name
+    city: Name
+    address: str | None = Field(None, max_length=500)
+    timezone: TimeZoneName | None = None
+
+
+class LocationOut(BaseModel):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    name: str
+    city: str
+    address: str | None
+    timezone: str
+
+
+class OrganizationOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    slug: str
+    timezone: str
+    currency: str
+    locations: list[LocationOut] = []
+
+
+class ProviderIn(Strict):
+    name: Name
+    timezone: TimeZoneName
+    email: EmailStr | None = None
+    location_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
+
+
+class ProviderOut(BaseModel):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    name: str
+    timezone: str
+    email: str | None
+    location_ids: list[uuid.UUID]
+    visibility: str
+
+
+Minutes = Annotated[int, Field(ge=0, le=7 * 24 * 60)]
+
+
+class ServiceIn(Strict):
+    name: Name
+    duration_minutes: Annotated[int, Field(ge=5, le=24 * 60)]
+    price: Annotated[str, AfterValidator(_check_price)]
+    provider_ids: list[uuid.UUID] = Field(min_length=1, max_length=500)
+    duration_options: list[Annotated[int, Field(ge=5, le=24 * 60)]] | None = Field(
+        None, max_length=20
+    )
+    capacity: Annotated[int, Field(ge=1, le=1000)] = 1
+    buffer_before_minutes: Annotated[int, Field(ge=0, le=720)] = 0
+    buffer_after_minutes: Annotated[int, Field(ge=0, le=720)] = 0
+    min_notice_minutes: Minutes = 0
+    max_advance_days: Annotated[int, Field(ge=1, le=730)] = 90
+    slot_step_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 15
+    requires_approval: bool = False
+
+    @model_validator(mode="after")
+    def _durations(self) -> ServiceIn:
+        options = sorted(set(self.duration_options or []) | {self.duration_minutes})
+        self.duration_options = options
+        if len(set(self.provider_ids)) != len(self.provider_ids):
+            raise ValueError("provider_ids lists a provider twice")
+        return self
+
+
+class ServiceOut(BaseModel):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    name: str
+    duration_minutes: int
+    duration_options: list[int]
+    price: str
+    currency: str
+    provider_ids: list[uuid.UUID]
+    capacity: int
+    buffer_before_minutes: int
+    buffer_after_minutes: int
+    min_notice_minutes: int
+    max_advance_days: int
+    slot_step_minutes: int
+    requires_approval: bool

@@ -1,0 +1,32 @@
+"""Marks run-out holds ``expired``. Correctness never depends on it: an expired hold
+already stopped blocking at its expiry instant; this keeps statuses and history tidy."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import structlog
+
+from slotkeeper.bookings.service import expire_holds
+from slotkeeper.kit.clock import Clock
+from slotkeeper.kit.database import Database
+
+log = structlog.get_logger(__name__)
+
+
+async def sweep_once(db: Database, clock: Clock) -> int:
+    async with db.write() as session:
+        return await expire_holds(session, clock.now())
+
+
+async def run_sweeper(db: Database, clock: Clock, interval: float, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            count = await sweep_once(db, clock)
+            if count:
+                log.info("holds_expired", count=count)
+        except Exception:  # keep sweeping: the next pass retries what failed
+            log.exception("sweep_failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)

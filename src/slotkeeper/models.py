@@ -1,0 +1,20 @@
+"""Every table, imported in one place for Alembic and the app."""
+
+from slotkeeper.accounts.models import Membership, User
+from slotkeeper.availability.models import DateOverride, TimeOff, WeeklyHours
+from slotkeeper.bookings.models import Booking, BookingEvent, IdempotencyRecord
+from slotkeeper.catalog.models import (
+    Location,
+    Organization,
+    Provider,
+    ProviderLocation,
+    Service,
+    ServiceProvider,
+)
+from slotkeeper.kit.database import Base
+
+__all__ = [
+    "Base", "Booking", "BookingEvent", "DateOverride", "IdempotencyRecord", "Location",
+    "Membership", "Organization", "Provider", "ProviderLocation", "Service", "ServiceProvider",
+    "TimeOff", "User", "WeeklyHours",
+]  # fmt: skip
