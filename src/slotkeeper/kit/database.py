@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from prometheus_client import Counter
 from sqlalchemy import DateTime, MetaData, Uuid, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
@@ -33,6 +34,19 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+STATEMENTS = Counter(
+    "slotkeeper_db_statements_total", "SQL statements sent to the database", ["backend"]
+)
+
+
+def _count_statements(engine: AsyncEngine, backend: str) -> None:
+    counter = STATEMENTS.labels(backend)
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _count(*_: Any) -> None:
+        counter.inc()
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -118,6 +132,9 @@ class Database:
                 async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False
             )
             self.write_engine = self.engine
+        _count_statements(self.engine, "sqlite" if self.is_sqlite else "postgresql")
+        if self.write_engine is not self.engine:
+            _count_statements(self.write_engine, "sqlite")
         self._read = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write = async_sessionmaker(self.write_engine, expire_on_commit=False)
 
