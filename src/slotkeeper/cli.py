@@ -10,7 +10,9 @@ import typer
 
 from slotkeeper.kit.settings import Settings
 
-app = typer.Typer(help="Slotkeeper appointment booking.", no_args_is_help=True)
+app = typer.Typer(
+    help="Slotkeeper appointment booking.", no_args_is_help=True, pretty_exceptions_enable=False
+)
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
