@@ -52,7 +52,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.state.settings = settings
     app.state.clock = clock or Clock()
-    app.state.db = Database(settings.database_url, settings.db_pool_size)
+    app.state.db = Database(
+        settings.database_url,
+        settings.db_pool_size,
+        serialize_writes=settings.booking_guard != "off",
+    )
     install_problem_handlers(app)
     install_request_logging(app)
 
