@@ -97,3 +97,53 @@ def slots(client: Any, world: dict, start_date: str, end_date: str | None = None
     query = {"start_date": start_date, "end_date": end_date or start_date,
              "timezone": timezone or world["org"]["timezone"], **params}
     return ok(client.get(f"{API}/services/{world['service']['id']}/slots", params=query))["slots"]
+
+
+# --- API test helpers (appended for tests/api) ---------------------------------------------
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(response: Any, status: int) -> dict:
+    """Assert an RFC 9457 problem answer with ``status``; returns its body."""
+    assert response.status_code == status, (response.status_code, response.text)
+    assert response.headers["content-type"].split(";")[0] == PROBLEM_JSON, response.headers
+    body = response.json()
+    assert body["status"] == status, body
+    for field in ("type", "title", "detail"):
+        assert isinstance(body[field], str) and body[field], (field, body)
+    if status == 422:
+        assert isinstance(body["errors"], list) and body["errors"], body
+    return body
+
+
+def book(client: Any, world: dict, start: str, headers: dict | None = None, **fields: Any
+         ) -> dict:
+    """Book ``start`` (expects 201) and return the booking."""
+    return ok(client.post(f"{API}/bookings", json=booking_body(world, start, **fields),
+                          headers=headers), 201)
+
+
+def starts(slot_list: list[dict]) -> list[str]:
+    return [s["start"] for s in slot_list]
+
+
+def clock_times(slot_list: list[dict]) -> list[str]:
+    """``HH:MM`` of each start, in the time zone the slots were asked in."""
+    return [s["start"][11:16] for s in slot_list]
+
+
+def grid(first: str, last: str, step_minutes: int) -> list[str]:
+    """``HH:MM`` from ``first`` to ``last`` inclusive, every ``step_minutes``."""
+    def minutes(text: str) -> int:
+        hours, mins = text.split(":")
+        return int(hours) * 60 + int(mins)
+    return [f"{m // 60:02d}:{m % 60:02d}"
+            for m in range(minutes(first), minutes(last) + 1, step_minutes)]
+
+
+def login(client: Any, user: dict, password: str = "correct-horse-1") -> dict:
+    """Fresh bearer headers for ``user`` (tokens expire when a test moves the clock)."""
+    token = ok(client.post(f"{API}/auth/token",
+                           json={"email": user["email"], "password": password}))
+    return {"Authorization": f"Bearer {token['access_token']}"}

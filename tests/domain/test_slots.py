@@ -219,7 +219,10 @@ class TestBusy:
     def test_busy_time_touching_a_slot_does_not_block_it(self) -> None:
         rules = make_rules(duration=60, step=60)
         busy = [make_busy("08:00", "09:00"), make_busy("10:00", "11:00")]
-        assert starts(slots_for(NINE_TO_FIVE, rules, busy)) == ["09:00", *grid("11:00", "16:00", 60)]
+        assert starts(slots_for(NINE_TO_FIVE, rules, busy)) == [
+            "09:00",
+            *grid("11:00", "16:00", 60),
+        ]
 
     def test_long_early_busy_blocks_later_starts(self) -> None:
         # A long block followed by short ones: the long one must still be found.
@@ -406,7 +409,9 @@ class TestRulesAndKeys:
         plus_two = timezone(timedelta(hours=2))
         same_instant = at("10:00").astimezone(plus_two)
         hour = timedelta(hours=1)
-        assert occurrence_key("yoga", same_instant, hour) == occurrence_key("yoga", at("10:00"), hour)
+        assert occurrence_key("yoga", same_instant, hour) == occurrence_key(
+            "yoga", at("10:00"), hour
+        )
         assert occurrence_key("yoga", at("10:00"), hour) != occurrence_key(
             "yoga", at("10:00"), 2 * hour
         )

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from slotkeeper.kit.types import NoNul
 
 
 class RegisterIn(BaseModel):
@@ -10,11 +13,11 @@ class RegisterIn(BaseModel):
 
     email: EmailStr
     password: str = Field(min_length=8, max_length=200)
-    name: str = Field(min_length=1, max_length=200)
+    name: Annotated[str, Field(min_length=1, max_length=200), NoNul]
 
 
 class TokenIn(BaseModel):
-    email: str = Field(max_length=320)
+    email: Annotated[str, Field(max_length=320), NoNul]
     password: str = Field(max_length=200)
 
 

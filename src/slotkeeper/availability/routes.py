@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -25,7 +25,7 @@ from slotkeeper.catalog.service import get_organization, get_provider, get_servi
 from slotkeeper.domain.availability import WEEKDAYS, day_span
 from slotkeeper.kit.deps import DB, ClockDep
 from slotkeeper.kit.problems import Invalid, NotFound
-from slotkeeper.kit.types import TimeZoneName, zone
+from slotkeeper.kit.types import CalendarDate, TimeZoneName, zone
 
 router = APIRouter(tags=["availability"])
 MAX_SLOT_DAYS = 92
@@ -44,8 +44,8 @@ def time_off_out(row: TimeOff) -> TimeOffOut:
     return TimeOffOut(
         id=row.id,
         provider_id=row.provider_id,
-        start=row.start_at,
-        end=row.end_at,
+        start=row.start_at.astimezone(UTC),
+        end=row.end_at.astimezone(UTC),
         reason=row.reason,
     )
 
@@ -158,8 +158,8 @@ async def list_slots(
     service_id: uuid.UUID,
     db: DB,
     clock: ClockDep,
-    start_date: date,
-    end_date: date,
+    start_date: CalendarDate,
+    end_date: CalendarDate,
     timezone: TimeZoneName | None = None,
     provider_id: uuid.UUID | None = None,
     duration_minutes: Annotated[int | None, Query(ge=1, le=24 * 60)] = None,

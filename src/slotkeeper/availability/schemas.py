@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, time
+from datetime import time
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from slotkeeper.domain.availability import WEEKDAYS
+from slotkeeper.kit.types import CalendarDate, Instant, NoNul
 
 Day = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -57,7 +58,7 @@ class WeeklyWindowIn(Window):
 class DateOverrideIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    date: date
+    date: CalendarDate
     windows: list[Window] = Field(max_length=48)
 
 
@@ -69,9 +70,9 @@ class DateOverrideOut(DateOverrideIn):
 class TimeOffIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start: AwareDatetime
-    end: AwareDatetime
-    reason: str | None = Field(None, max_length=500)
+    start: Instant
+    end: Instant
+    reason: Annotated[str | None, Field(max_length=500), NoNul] = None
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeOffIn:

@@ -48,7 +48,7 @@ class Booking(IdMixin, Base):
     hold_expires_at: Mapped[datetime | None]
 
     manage_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
-    price_minor: Mapped[int]
+    price_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     cancelled_by: Mapped[str | None] = mapped_column(String(20))
     cancel_reason: Mapped[str | None] = mapped_column(Text)

@@ -102,9 +102,7 @@ async def get_for_update(session: AsyncSession, booking_id: uuid.UUID) -> Bookin
 
 async def history(session: AsyncSession, booking_id: uuid.UUID) -> list[BookingEvent]:
     result = await session.execute(
-        select(BookingEvent)
-        .where(BookingEvent.booking_id == booking_id)
-        .order_by(BookingEvent.id)
+        select(BookingEvent).where(BookingEvent.booking_id == booking_id).order_by(BookingEvent.id)
     )
     return list(result.scalars())
 

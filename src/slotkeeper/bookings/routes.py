@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime
 from sqlalchemy.exc import IntegrityError
 
 from slotkeeper.accounts.deps import CurrentUser, OptionalUser
@@ -24,6 +23,7 @@ from slotkeeper.domain.money import format_minor
 from slotkeeper.kit.deps import DB, ClockDep, SettingsDep
 from slotkeeper.kit.problems import HoldExpired, SlotTaken
 from slotkeeper.kit.security import manage_token
+from slotkeeper.kit.types import Instant
 
 router = APIRouter(tags=["bookings"])
 
@@ -140,8 +140,8 @@ async def list_bookings(
     db: DB,
     provider_id: uuid.UUID | None = None,
     status: BookingStatus | None = None,
-    from_: Annotated[AwareDatetime | None, Query(alias="from")] = None,
-    to: AwareDatetime | None = None,
+    from_: Annotated[Instant | None, Query(alias="from")] = None,
+    to: Instant | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[BookingOut]:

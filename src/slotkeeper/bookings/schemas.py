@@ -6,14 +6,15 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
 from slotkeeper.domain.lifecycle import BookingStatus
+from slotkeeper.kit.types import Instant, NoNul
 
 
 class CustomerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, max_length=200), NoNul]
     email: EmailStr
-    phone: Annotated[str | None, Field(max_length=50)] = None
+    phone: Annotated[str | None, Field(max_length=50), NoNul] = None
 
 
 class BookingIn(BaseModel):
@@ -21,18 +22,18 @@ class BookingIn(BaseModel):
 
     service_id: uuid.UUID
     provider_id: uuid.UUID
-    start: AwareDatetime
+    start: Instant
     duration_minutes: Annotated[int | None, Field(ge=1, le=24 * 60)] = None
     # Optional for a signed-in customer (their account's name and email are used).
     customer: CustomerIn | None = None
-    notes: Annotated[str | None, Field(max_length=2000)] = None
+    notes: Annotated[str | None, Field(max_length=2000), NoNul] = None
     hold: bool = False
 
 
 class CancelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str | None, Field(max_length=1000)] = None
+    reason: Annotated[str | None, Field(max_length=1000), NoNul] = None
 
 
 class CustomerOut(BaseModel):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from slotkeeper.kit.database import Base, IdMixin
@@ -72,7 +72,7 @@ class Service(IdMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     duration_minutes: Mapped[int]
     duration_options: Mapped[list[int]] = mapped_column(JSON)
-    price_minor: Mapped[int]
+    price_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     capacity: Mapped[int] = mapped_column(default=1)
     buffer_before_minutes: Mapped[int] = mapped_column(default=0)

@@ -21,6 +21,7 @@ from slotkeeper.catalog.schemas import (
 )
 from slotkeeper.domain.money import format_minor
 from slotkeeper.kit.deps import DB, ClockDep
+from slotkeeper.kit.types import NoNul
 
 router = APIRouter(tags=["catalog"])
 
@@ -91,8 +92,8 @@ async def create_organization(
 )
 async def search_organizations(
     db: DB,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    city: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[str | None, Query(max_length=200), NoNul] = None,
+    city: Annotated[str | None, Query(max_length=200), NoNul] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> list[OrganizationOut]:

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from slotkeeper.domain.money import CURRENCIES
-from slotkeeper.kit.types import TimeZoneName
+from slotkeeper.kit.types import NoNul, TimeZoneName
 
 
 def _check_currency(code: str) -> str:
@@ -23,7 +23,7 @@ def _check_price(text: str) -> str:
 
 
 Currency = Annotated[str, AfterValidator(_check_currency)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[str, Field(min_length=1, max_length=200), NoNul]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=100)]
 
 
@@ -41,7 +41,7 @@ class OrganizationIn(Strict):
 class LocationIn(Strict):
     name: Name
     city: Name
-    address: str | None = Field(None, max_length=500)
+    address: Annotated[str | None, Field(max_length=500), NoNul] = None
     timezone: TimeZoneName | None = None
 
 

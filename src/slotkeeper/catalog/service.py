@@ -25,6 +25,9 @@ from slotkeeper.catalog.schemas import LocationIn, OrganizationIn, ProviderIn, S
 from slotkeeper.domain.money import to_minor
 from slotkeeper.kit.problems import Conflict, Invalid, NotFound
 
+# A price above ten million major units (of a 2-decimal currency) is a typing mistake.
+MAX_PRICE_MINOR = 10**9
+
 
 def slugify(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80]
@@ -106,6 +109,8 @@ async def create_service(session: AsyncSession, org: Organization, data: Service
         price_minor = to_minor(data.price, org.currency)
     except ValueError as exc:
         raise Invalid(f"price: {exc}") from exc
+    if price_minor > MAX_PRICE_MINOR:
+        raise Invalid(f"price: {data.price} {org.currency} is too large.")
     service = Service(
         organization_id=org.id,
         name=data.name.strip(),

@@ -70,6 +70,12 @@ class InvalidTransition(Conflict):
 class Invalid(Problem):
     status, slug, title = 422, "validation", "Invalid input"
 
+    def body(self) -> dict[str, Any]:
+        # Every 422 lists its errors, whether pydantic or a use case found them.
+        body = super().body()
+        body.setdefault("errors", [{"loc": [], "msg": self.detail, "type": "invalid"}])
+        return body
+
 
 class TooManyRequests(Problem):
     status, slug, title = 429, "rate-limited", "Too many requests"
