@@ -1,0 +1,1 @@
+"""Slotkeeper's benchmark: ``.venv/bin/python -m bench.run`` (see bench/README.md)."""

@@ -1,0 +1,19 @@
+-- The SQL of one POST /bookings (guest, capacity-1 service) for pgbench; see bench/pgbench.py.
+-- @P@ is replaced by the provider's variable (p0, p1, ...): one script per provider.
+-- -D defines n=0, nclients, space, epoch, service, org, price, currency and p0, p1, ...
+\set n :n + 1
+\set k permute(:n * :nclients + :client_id, :space, 20261123)
+\set t :epoch + :k * 1800
+\set t2 :t + 1800
+BEGIN;
+SELECT services.organization_id, services.name, services.duration_minutes, services.duration_options, services.price_minor, services.currency, services.capacity, services.buffer_before_minutes, services.buffer_after_minutes, services.min_notice_minutes, services.max_advance_days, services.slot_step_minutes, services.requires_approval, services.id FROM services WHERE services.id = :service::UUID;
+SELECT providers.organization_id, providers.name, providers.timezone, providers.email, providers.user_id, providers.visibility, providers.id FROM providers WHERE providers.id = :@P@::UUID;
+SELECT providers.organization_id, providers.name, providers.timezone, providers.email, providers.user_id, providers.visibility, providers.id FROM providers JOIN service_providers ON service_providers.provider_id = providers.id WHERE service_providers.service_id = :service::UUID ORDER BY providers.id;
+UPDATE bookings SET status='expired', updated_at=now() WHERE bookings.status = 'held' AND bookings.hold_expires_at <= now() AND bookings.provider_id = :@P@::UUID AND bookings.block_start < to_timestamp(:t2) AND bookings.block_end > to_timestamp(:t) RETURNING bookings.id, bookings.organization_id;
+SELECT weekly_hours.organization_id, weekly_hours.provider_id, weekly_hours.weekday, weekly_hours.start_time, weekly_hours.end_time, weekly_hours.id FROM weekly_hours WHERE weekly_hours.provider_id IN (:@P@::UUID) ORDER BY weekly_hours.weekday, weekly_hours.start_time;
+SELECT date_overrides.organization_id, date_overrides.provider_id, date_overrides.day, date_overrides.windows, date_overrides.id FROM date_overrides WHERE date_overrides.provider_id IN (:@P@::UUID) AND date_overrides.day >= (to_timestamp(:t) AT TIME ZONE 'UTC')::date - 1 AND date_overrides.day <= (to_timestamp(:t) AT TIME ZONE 'UTC')::date + 1 ORDER BY date_overrides.day;
+SELECT time_off.organization_id, time_off.provider_id, time_off.start_at, time_off.end_at, time_off.reason, time_off.id FROM time_off WHERE time_off.provider_id IN (:@P@::UUID) AND time_off.start_at < to_timestamp(:t) + interval '1 microsecond' AND time_off.end_at > to_timestamp(:t) ORDER BY time_off.start_at;
+SELECT bookings.provider_id, bookings.block_start, bookings.block_end, bookings.slot_key, bookings.seats FROM bookings WHERE bookings.provider_id IN (:@P@::UUID) AND bookings.block_start < to_timestamp(:t2) AND bookings.block_end > to_timestamp(:t) AND bookings.status IN ('confirmed', 'held', 'requested') AND (bookings.status != 'held' OR bookings.hold_expires_at > now());
+INSERT INTO bookings (organization_id, provider_id, service_id, customer_user_id, customer_name, customer_email, customer_phone, notes, status, start_at, end_at, duration_minutes, block_start, block_end, slot_key, seats, hold_expires_at, manage_token_hash, price_minor, currency, cancelled_by, cancel_reason, created_at, updated_at, id) VALUES (:org::UUID, :@P@::UUID, :service::UUID, NULL, 'Bench Guest', 'guest@example.com', NULL, NULL, 'confirmed', to_timestamp(:t), to_timestamp(:t2), 30, to_timestamp(:t), to_timestamp(:t2), md5('pgbench' || :k)::UUID::VARCHAR, 1, NULL, md5('token' || :k), :price, :currency, NULL, NULL, now(), now(), md5('pgbench' || :k)::UUID);
+INSERT INTO booking_events (organization_id, booking_id, from_status, to_status, actor, actor_user_id, reason, at) VALUES (:org::UUID, md5('pgbench' || :k)::UUID, NULL, 'confirmed', 'guest', NULL, NULL, now()) RETURNING booking_events.id;
+END;
