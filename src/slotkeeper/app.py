@@ -17,7 +17,7 @@ from slotkeeper.catalog.routes import router as catalog_router
 from slotkeeper.jobs.sweeper import run_sweeper
 from slotkeeper.kit.clock import Clock
 from slotkeeper.kit.database import Database
-from slotkeeper.kit.observability import configure_logging, install_request_logging, ops
+from slotkeeper.kit.observability import RequestLogging, configure_logging, ops
 from slotkeeper.kit.problems import install_problem_handlers
 from slotkeeper.kit.settings import Settings
 
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         serialize_writes=settings.booking_guard != "off",
     )
     install_problem_handlers(app)
-    install_request_logging(app)
+    app.add_middleware(RequestLogging)
 
     api = APIRouter(prefix=API_PREFIX)
     for router in (accounts_router, catalog_router, availability_router, bookings_router):

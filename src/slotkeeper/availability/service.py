@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -99,6 +99,8 @@ class Calendar:
 
     windows: list[TimeRange]
     busy: list[Busy]
+    # Holds that ran out but are not marked expired yet: they no longer block.
+    stale_holds: list[TimeRange] = field(default_factory=list)
 
 
 def rules_for(service: Service, duration_minutes: int) -> SlotRules:
@@ -143,16 +145,19 @@ async def calendars(
     for ov in await repository.overrides(session, ids, min(dates), max(dates)):
         overrides[ov.provider_id][ov.day] = _local_windows(ov.windows)
     busy: dict[uuid.UUID, list[Busy]] = defaultdict(list)
+    stale: dict[uuid.UUID, list[TimeRange]] = defaultdict(list)
     for off in await repository.time_off(session, ids, reach):
         busy[off.provider_id].append(Busy(TimeRange(off.start_at, off.end_at)))
-    for b in await bookings_repository.blocking_in(session, ids, reach, now):
-        busy[b.provider_id].append(
-            Busy(TimeRange(b.block_start, b.block_end), occurrence=b.slot_key, seats=b.seats)
-        )
+    for b in await bookings_repository.blocking_in(session, ids, reach):
+        block = TimeRange(b.block_start, b.block_end)
+        if b.ran_out(now):
+            stale[b.provider_id].append(block)
+        else:
+            busy[b.provider_id].append(Busy(block, occurrence=b.slot_key, seats=b.seats))
     result = {}
     for p in providers:
         schedule = Schedule(zone(p.timezone), weekly[p.id], overrides[p.id])
-        result[p.id] = Calendar(availability_windows(schedule, span), busy[p.id])
+        result[p.id] = Calendar(availability_windows(schedule, span), busy[p.id], stale[p.id])
     return result
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import Membership
@@ -19,14 +19,6 @@ from slotkeeper.domain.ranges import TimeRange
 BLOCKING_VALUES = sorted(s.value for s in BLOCKING)
 
 
-def _still_blocking(now: datetime):  # type: ignore[no-untyped-def]
-    """Blocking status, and a hold only until its expiry instant (marked or not)."""
-    return and_(
-        Booking.status.in_(BLOCKING_VALUES),
-        or_(Booking.status != BookingStatus.HELD.value, Booking.hold_expires_at > now),
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class BusyBooking:
     provider_id: uuid.UUID
@@ -34,11 +26,22 @@ class BusyBooking:
     block_end: datetime
     slot_key: str
     seats: int
+    status: str
+    hold_expires_at: datetime | None
+
+    def ran_out(self, now: datetime) -> bool:
+        """A hold stops blocking at its expiry instant, marked expired or not."""
+        return (
+            self.status == BookingStatus.HELD.value
+            and self.hold_expires_at is not None
+            and self.hold_expires_at <= now
+        )
 
 
 async def blocking_in(
-    session: AsyncSession, provider_ids: Sequence[uuid.UUID], span: TimeRange, now: datetime
+    session: AsyncSession, provider_ids: Sequence[uuid.UUID], span: TimeRange
 ) -> list[BusyBooking]:
+    """Bookings in a blocking status overlapping ``span``, run-out holds included."""
     result = await session.execute(
         select(
             Booking.provider_id,
@@ -46,22 +49,16 @@ async def blocking_in(
             Booking.block_end,
             Booking.slot_key,
             Booking.seats,
+            Booking.status,
+            Booking.hold_expires_at,
         ).where(
             Booking.provider_id.in_(provider_ids),
             Booking.block_start < span.end,
             Booking.block_end > span.start,
-            _still_blocking(now),
+            Booking.status.in_(BLOCKING_VALUES),
         )
     )
     return [BusyBooking(*row) for row in result.all()]
-
-
-async def lock_provider(session: AsyncSession, provider_id: uuid.UUID) -> None:
-    """Serialize seat counting for one provider (PostgreSQL; SQLite writes are serial)."""
-    if session.bind.dialect.name == "postgresql":
-        await session.execute(
-            select(Provider.id).where(Provider.id == provider_id).with_for_update()
-        )
 
 
 async def expire_holds(

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.deps import CurrentUser, OptionalUser
 from slotkeeper.bookings import idempotency, repository, service
-from slotkeeper.bookings.models import Booking
+from slotkeeper.bookings.models import Booking, IdempotencyRecord
 from slotkeeper.bookings.schemas import (
     BookingEventOut,
     BookingIn,
@@ -82,39 +83,47 @@ async def create_booking(
     key = idempotency.check_key(idempotency_key) if idempotency_key is not None else None
     scope = idempotency.scope_of(user)
     print_ = idempotency.fingerprint(body.model_dump(mode="json"))
-    try:
-        async with db.write() as session:
-            if key is not None:
-                stored = await idempotency.replay(session, scope, key, print_)
-                if stored is not None:
-                    return _replayed(
-                        stored.status_code,
-                        stored.response,
-                        stored.booking_id,
-                        user is None,
-                        settings.signing_key,
-                    )
-            created = await service.book_slot(
+
+    def replayed(stored: IdempotencyRecord) -> JSONResponse:
+        return _replayed(
+            stored.status_code,
+            stored.response,
+            stored.booking_id,
+            user is None,
+            settings.signing_key,
+        )
+
+    async def book(session: AsyncSession) -> BookingOut | JSONResponse:
+        if key is not None:
+            stored = await idempotency.replay(session, scope, key, print_)
+            if stored is not None:
+                return replayed(stored)
+        created = await service.book_slot(
+            session,
+            body,
+            user,
+            now,
+            timedelta(seconds=settings.hold_ttl_seconds),
+            settings.signing_key,
+            guard=settings.booking_guard != "off",
+        )
+        out = booking_out(created.booking)
+        if key is not None:
+            idempotency.remember(
                 session,
-                body,
-                user,
+                scope,
+                key,
+                print_,
+                201,
+                out.model_dump(mode="json"),
+                created.booking.id,
                 now,
-                timedelta(seconds=settings.hold_ttl_seconds),
-                settings.signing_key,
-                guard=settings.booking_guard != "off",
             )
-            out = booking_out(created.booking)
-            if key is not None:
-                idempotency.remember(
-                    session,
-                    scope,
-                    key,
-                    print_,
-                    201,
-                    out.model_dump(mode="json"),
-                    created.booking.id,
-                    now,
-                )
+        out.manage_token = created.manage_token
+        return out
+
+    try:
+        return await db.run(book)
     except (SlotTaken, IntegrityError):
         # A concurrent request with the same key may have won: answer with its result.
         if key is None:
@@ -123,15 +132,7 @@ async def create_booking(
             stored = await idempotency.replay(session, scope, key, print_)
         if stored is None:
             raise
-        return _replayed(
-            stored.status_code,
-            stored.response,
-            stored.booking_id,
-            user is None,
-            settings.signing_key,
-        )
-    out.manage_token = created.manage_token
-    return out
+        return replayed(stored)
 
 
 @router.get("/bookings", response_model=list[BookingOut], operation_id="listBookings")

@@ -118,12 +118,19 @@ async def book_slot(
     secret_key: str,
     guard: bool = True,
 ) -> Created:
-    """Book ``data.start`` if it is offered and free; the database has the last word."""
-    service = await get_service(session, data.service_id)
-    provider = await get_provider(session, data.provider_id)
-    offering = await catalog_repository.providers_offering(session, service.id)
-    if provider.id not in {p.id for p in offering}:
+    """Book ``data.start`` if it is offered and free.
+
+    The guard: on PostgreSQL the provider row is locked for the transaction and the
+    exclusion constraint has the last word; on SQLite the write transaction is serial.
+    """
+    pair = await catalog_repository.service_with_provider(
+        session, data.service_id, data.provider_id, lock=guard
+    )
+    if pair is None:
+        await get_service(session, data.service_id)  # 404 for an unknown id
+        await get_provider(session, data.provider_id)
         raise Invalid("This provider does not offer this service.")
+    service, provider = pair
     if data.customer is None and user is None:
         raise Invalid("customer (name and email) is required when booking without signing in.")
     duration = data.duration_minutes or service.duration_minutes
@@ -134,14 +141,13 @@ async def book_slot(
     rules = rules_for(service, duration)
     start = data.start.astimezone(UTC)
     block = rules.block(start)
-    if rules.capacity > 1:
-        await repository.lock_provider(session, provider.id)
-    # A run-out hold stops blocking at its expiry instant: mark it before checking.
-    await _record_expired(
-        session, await repository.expire_holds(session, now, provider.id, block), now
-    )
     probe = TimeRange(start, start + timedelta(microseconds=1))
     calendar = (await calendars(session, [provider], probe, rules, now))[provider.id]
+    if any(stale.overlaps(block) for stale in calendar.stale_holds):
+        # A run-out hold no longer blocks; mark it expired so the exclusion constraint,
+        # which only sees statuses, lets this booking in.
+        expired = await repository.expire_holds(session, now, provider.id, block)
+        await _record_expired(session, expired, now)
     if not is_offered(start, calendar.windows, rules, now):
         raise Invalid(
             "This start time is not offered: it is outside the provider's hours, off the "

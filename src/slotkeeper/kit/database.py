@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from prometheus_client import Counter
 from sqlalchemy import DateTime, MetaData, Uuid, event
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -27,6 +28,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+T = TypeVar("T")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -77,6 +80,13 @@ class Base(DeclarativeBase):
 
 class IdMixin:
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+
+
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock, serialization failure
+
+
+def is_transient(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
 
 
 def async_url(url: str) -> str:
@@ -159,6 +169,18 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    async def run(self, work: Callable[[AsyncSession], Awaitable[T]], attempts: int = 3) -> T:
+        """``work`` in one write transaction, run again if the database aborted it as a
+        deadlock or serialization failure (it rolled back, so a retry is safe)."""
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.write() as session:
+                    return await work(session)
+            except DBAPIError as exc:
+                if attempt == attempts or not is_transient(exc):
+                    raise
+        raise AssertionError("unreachable")
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -1,4 +1,7 @@
-"""FastAPI dependency aliases for what every route needs: database, clock, settings."""
+"""FastAPI dependency aliases for what every route needs: database, clock, settings.
+
+They are ``async`` only so FastAPI calls them inline instead of in its thread pool.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +14,17 @@ from slotkeeper.kit.database import Database
 from slotkeeper.kit.settings import Settings
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -6,15 +6,15 @@ import logging
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from slotkeeper.kit.deps import DB
-from slotkeeper.kit.problems import Problem, problem_response
+from slotkeeper.kit.problems import problem_response
 
 REQUESTS = Counter("slotkeeper_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
@@ -42,39 +42,58 @@ def configure_logging(level: str = "INFO") -> None:
     )
 
 
-def install_request_logging(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def _log_requests(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        if len(request_id) > 64 or not request_id.isprintable():
-            request_id = uuid.uuid4().hex
+class RequestLogging:
+    """Pure ASGI middleware: a request id on every log line and response, metrics per
+    route, and one error log (paths and ids only, never bodies) for any 5xx."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(scope)
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
         try:
-            response = await call_next(request)
+            await self.app(scope, receive, send_with_id)
         except Exception:
-            # Paths and ids only: no bodies, no personal data.
-            log.exception("request_failed", method=request.method, path=request.url.path)
-            response = problem_response(500, Problem("An unexpected error occurred.").body())
+            log.exception("request_failed", method=scope["method"], path=scope["path"])
+            raise
         finally:
+            elapsed = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", "unmatched")
+            REQUESTS.labels(scope["method"], route, str(status)).inc()
+            LATENCY.labels(scope["method"], route).observe(elapsed)
+            if status >= 500:
+                log.error(
+                    "request",
+                    method=scope["method"],
+                    route=route,
+                    status=status,
+                    ms=round(elapsed * 1000, 2),
+                )
             structlog.contextvars.unbind_contextvars("request_id")
-        elapsed = time.perf_counter() - started
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-        LATENCY.labels(request.method, route).observe(elapsed)
-        response.headers["X-Request-ID"] = request_id
-        if response.status_code >= 500:
-            log.error(
-                "request",
-                method=request.method,
-                route=route,
-                status=response.status_code,
-                ms=round(elapsed * 1000, 2),
-                request_id=request_id,
-            )
-        return response
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            text = value.decode("latin-1")
+            if 0 < len(text) <= 64 and text.isprintable():
+                return text
+    return uuid.uuid4().hex
 
 
 ops = APIRouter(tags=["operations"], include_in_schema=False)
