@@ -32,7 +32,10 @@ TEMPLATE = Path(__file__).with_name("booking.sql")
 
 # Statements per transaction, as the app's statement counter would count them (asyncpg's
 # BEGIN and COMMIT are not cursor executions, so neither is counted on either side).
-STATEMENTS_PER_TRANSACTION = 10
+STATEMENTS_PER_TRANSACTION = sum(
+    line.startswith(("SELECT", "INSERT", "UPDATE", "DELETE"))
+    for line in TEMPLATE.read_text().splitlines()
+)
 
 
 def available() -> bool:

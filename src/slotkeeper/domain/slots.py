@@ -80,13 +80,15 @@ class _BusyIndex:
             end = item.block.end
             self._max_end.append(max(self._max_end[-1], end) if self._max_end else end)
 
-    def overlapping(self, probe: TimeRange) -> list[Busy]:
-        # Items starting at or after probe.end cannot overlap; walk back from there
-        # while some earlier item may still reach into the probe.
+    def overlapping(self, start: datetime, end: datetime) -> list[Busy]:
+        """Items overlapping ``[start, end)``."""
+        # Items starting at or after ``end`` cannot overlap; walk back from there while
+        # some earlier item may still reach into the probe.
         found: list[Busy] = []
-        i = bisect.bisect_left(self._starts, probe.end) - 1
-        while i >= 0 and self._max_end[i] > probe.start:
-            if self._items[i].block.overlaps(probe):
+        i = bisect.bisect_left(self._starts, end) - 1
+        while i >= 0 and self._max_end[i] > start:
+            block = self._items[i].block
+            if block.end > start and not block.is_empty:
                 found.append(self._items[i])
             i -= 1
         return found
@@ -122,20 +124,35 @@ def generate_slots(
     index = _BusyIndex(busy)
     earliest = max(within.start, now + rules.min_notice)
     latest = now + rules.max_advance
+    before, after, duration, step = (
+        rules.buffer_before,
+        rules.buffer_after,
+        rules.duration,
+        rules.step,
+    )
     slots: list[Slot] = []
     for window in windows:
         # The first start whose leading buffer fits the window, then every step after it.
-        first = max(window.start + rules.buffer_before, earliest)
-        start = _ceil_to_grid(first, window.start, rules.step)
-        last_start = window.end - rules.duration - rules.buffer_after
-        while start <= last_start and start < within.end and start <= latest:
-            block = rules.block(start)
-            left = seats_left(
-                block, rules.occurrence_key(start), rules.capacity, index.overlapping(block)
-            )
+        start = _ceil_to_grid(max(window.start + before, earliest), window.start, step)
+        last = min(window.end - duration - after, latest)
+        while start <= last and start < within.end:
+            hits = index.overlapping(start - before, start + duration + after)
+            key = rules.occurrence_key(start)
+            blocking = [h for h in hits if key is None or h.occurrence != key]
+            if blocking:
+                if key is None:
+                    # Every later start whose block begins before this busy time ends
+                    # overlaps it too: jump to the first grid start past it. (Not for
+                    # group services: a later start may be that busy occurrence itself.)
+                    reach = max(h.block.end for h in blocking)
+                    start = _ceil_to_grid(reach + before, window.start, step)
+                else:
+                    start += step
+                continue
+            left = rules.capacity - sum(h.seats for h in hits)
             if left > 0:
-                slots.append(Slot(start, start + rules.duration, left))
-            start += rules.step
+                slots.append(Slot(start, start + duration, left))
+            start += step
     slots.sort(key=lambda s: s.start)
     return slots
 
