@@ -131,7 +131,12 @@ async def book_slot(
         await get_provider(session, data.provider_id)
         raise Invalid("This provider does not offer this service.")
     service, provider = pair
-    if data.customer is None and user is None:
+    if data.customer is not None:
+        name, email = data.customer.name.strip(), str(data.customer.email).lower()
+        phone = data.customer.phone
+    elif user is not None:
+        name, email, phone = user.name, user.email, None
+    else:
         raise Invalid("customer (name and email) is required when booking without signing in.")
     duration = data.duration_minutes or service.duration_minutes
     if duration not in service.duration_options:
@@ -143,16 +148,16 @@ async def book_slot(
     block = rules.block(start)
     probe = TimeRange(start, start + timedelta(microseconds=1))
     calendar = (await calendars(session, [provider], probe, rules, now))[provider.id]
-    if any(stale.overlaps(block) for stale in calendar.stale_holds):
-        # A run-out hold no longer blocks; mark it expired so the exclusion constraint,
-        # which only sees statuses, lets this booking in.
-        expired = await repository.expire_holds(session, now, provider.id, block)
-        await _record_expired(session, expired, now)
     if not is_offered(start, calendar.windows, rules, now):
         raise Invalid(
             "This start time is not offered: it is outside the provider's hours, off the "
             "service's time grid, too soon (minimum notice) or too far ahead."
         )
+    if any(stale.overlaps(block) for stale in calendar.stale_holds):
+        # A run-out hold no longer blocks; mark it expired so the exclusion constraint,
+        # which only sees statuses, lets this booking in.
+        expired = await repository.expire_holds(session, now, provider.id, block)
+        await _record_expired(session, expired, now)
     if not generate_slots(calendar.windows, calendar.busy, rules, now, probe):
         raise SlotTaken("This time is no longer available. Pick another time.")
     if not guard:
@@ -168,16 +173,15 @@ async def book_slot(
         status, expires = S.CONFIRMED, None
     booking_id = uuid.uuid4()
     token = manage_token(booking_id, secret_key) if user is None else None
-    customer = data.customer
     booking = Booking(
         id=booking_id,
         organization_id=service.organization_id,
         provider_id=provider.id,
         service_id=service.id,
         customer_user_id=user.id if user else None,
-        customer_name=customer.name.strip() if customer else user.name,  # type: ignore[union-attr]
-        customer_email=str(customer.email).lower() if customer else user.email,  # type: ignore[union-attr]
-        customer_phone=customer.phone if customer else None,
+        customer_name=name,
+        customer_email=email,
+        customer_phone=phone,
         notes=data.notes,
         status=status.value,
         start_at=start,
