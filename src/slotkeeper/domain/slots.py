@@ -138,20 +138,22 @@ def generate_slots(
         while start <= last and start < within.end:
             hits = index.overlapping(start - before, start + duration + after)
             key = rules.occurrence_key(start)
-            blocking = [h for h in hits if key is None or h.occurrence != key]
-            if blocking:
-                if key is None:
-                    # Every later start whose block begins before this busy time ends
-                    # overlaps it too: jump to the first grid start past it. (Not for
-                    # group services: a later start may be that busy occurrence itself.)
-                    reach = max(h.block.end for h in blocking)
-                    start = _ceil_to_grid(reach + before, window.start, step)
-                else:
+            if key is None:  # capacity 1: any busy time blocks
+                if not hits:
+                    slots.append(Slot(start, start + duration, 1))
                     start += step
+                    continue
+                # Every later start whose block begins before this busy time ends
+                # overlaps it too: jump to the first grid start past it.
+                reach = max(h.block.end for h in hits)
+                start = _ceil_to_grid(reach + before, window.start, step)
                 continue
-            left = rules.capacity - sum(h.seats for h in hits)
-            if left > 0:
-                slots.append(Slot(start, start + duration, left))
+            # A group occurrence: seats of this very occurrence count, anything else
+            # blocks (and a later start may be that other occurrence, so no jump).
+            if all(h.occurrence == key for h in hits):
+                left = rules.capacity - sum(h.seats for h in hits)
+                if left > 0:
+                    slots.append(Slot(start, start + duration, left))
             start += step
     slots.sort(key=lambda s: s.start)
     return slots
