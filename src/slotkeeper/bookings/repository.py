@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import Membership
@@ -149,7 +149,3 @@ async def idempotency_record(
         )
     )
     return result.scalar_one_or_none()
-
-
-async def count_bookings(session: AsyncSession) -> int:
-    return int((await session.execute(select(func.count(Booking.id)))).scalar_one())

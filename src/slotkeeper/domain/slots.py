@@ -150,10 +150,9 @@ def generate_slots(
                 continue
             # A group occurrence: seats of this very occurrence count, anything else
             # blocks (and a later start may be that other occurrence, so no jump).
-            if all(h.occurrence == key for h in hits):
-                left = rules.capacity - sum(h.seats for h in hits)
-                if left > 0:
-                    slots.append(Slot(start, start + duration, left))
+            left = seats_left(rules.block(start), key, rules.capacity, hits)
+            if left > 0:
+                slots.append(Slot(start, start + duration, left))
             start += step
     slots.sort(key=lambda s: s.start)
     return slots

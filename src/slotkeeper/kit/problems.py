@@ -35,10 +35,6 @@ class Problem(Exception):
         }
 
 
-class BadRequest(Problem):
-    status, slug, title = 400, "bad-request", "Bad request"
-
-
 class Unauthorized(Problem):
     status, slug, title = 401, "unauthorized", "Authentication required"
 
@@ -75,10 +71,6 @@ class Invalid(Problem):
         body = super().body()
         body.setdefault("errors", [{"loc": [], "msg": self.detail, "type": "invalid"}])
         return body
-
-
-class TooManyRequests(Problem):
-    status, slug, title = 429, "rate-limited", "Too many requests"
 
 
 def problem_response(
