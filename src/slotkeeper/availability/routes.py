@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from slotkeeper.accounts.deps import CurrentUser
 from slotkeeper.availability import repository, service
-from slotkeeper.availability.models import DateOverride, TimeOff
+from slotkeeper.availability.models import DateOverride, TimeOff, WeeklyHours
 from slotkeeper.availability.schemas import (
     DateOverrideIn,
     DateOverrideOut,
@@ -29,6 +29,17 @@ from slotkeeper.kit.types import CalendarDate, TimeZoneName, zone
 
 router = APIRouter(tags=["availability"])
 MAX_SLOT_DAYS = 92
+
+
+def weekly_out(rows: list[WeeklyHours]) -> list[WeeklyWindowIn]:
+    return [
+        WeeklyWindowIn(
+            day=WEEKDAYS[r.weekday],  # type: ignore[arg-type]
+            start=format_clock(r.start_time),
+            end=format_clock(r.end_time),
+        )
+        for r in rows
+    ]
 
 
 def override_out(row: DateOverride) -> DateOverrideOut:
@@ -61,17 +72,9 @@ async def set_weekly_hours(
     if len(body) > 7 * 48:
         raise Invalid("At most 336 weekly windows.")
     async with db.write() as session:
-        provider = await get_provider(session, provider_id)
-        await service.require_provider_manager(session, user, provider)
+        provider = await service.managed_provider(session, provider_id, user)
         rows = await service.set_weekly_hours(session, provider, body)
-    return [
-        WeeklyWindowIn(
-            day=WEEKDAYS[r.weekday],
-            start=format_clock(r.start_time),  # type: ignore[arg-type]
-            end=format_clock(r.end_time),
-        )
-        for r in rows
-    ]
+    return weekly_out(rows)
 
 
 @router.get(
@@ -83,14 +86,7 @@ async def get_weekly_hours(provider_id: uuid.UUID, db: DB) -> list[WeeklyWindowI
     async with db.read() as session:
         provider = await get_provider(session, provider_id)
         rows = await repository.weekly_hours(session, [provider.id])
-    return [
-        WeeklyWindowIn(
-            day=WEEKDAYS[r.weekday],
-            start=format_clock(r.start_time),  # type: ignore[arg-type]
-            end=format_clock(r.end_time),
-        )
-        for r in rows
-    ]
+    return weekly_out(rows)
 
 
 @router.post(
@@ -103,8 +99,7 @@ async def put_date_override(
     provider_id: uuid.UUID, body: DateOverrideIn, user: CurrentUser, db: DB
 ) -> DateOverrideOut:
     async with db.write() as session:
-        provider = await get_provider(session, provider_id)
-        await service.require_provider_manager(session, user, provider)
+        provider = await service.managed_provider(session, provider_id, user)
         row = await service.put_date_override(session, provider, body)
     return override_out(row)
 
@@ -136,8 +131,7 @@ async def add_time_off(
     provider_id: uuid.UUID, body: TimeOffIn, user: CurrentUser, db: DB
 ) -> TimeOffOut:
     async with db.write() as session:
-        provider = await get_provider(session, provider_id)
-        await service.require_provider_manager(session, user, provider)
+        provider = await service.managed_provider(session, provider_id, user)
         row = await service.add_time_off(session, provider, body)
     return time_off_out(row)
 
@@ -147,8 +141,7 @@ async def add_time_off(
 )
 async def list_time_off(provider_id: uuid.UUID, user: CurrentUser, db: DB) -> list[TimeOffOut]:
     async with db.read() as session:
-        provider = await get_provider(session, provider_id)
-        await service.require_provider_manager(session, user, provider)
+        provider = await service.managed_provider(session, provider_id, user)
         rows = await repository.time_off(session, [provider.id])
     return [time_off_out(r) for r in rows]
 

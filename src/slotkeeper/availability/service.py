@@ -17,6 +17,7 @@ from slotkeeper.availability.models import DateOverride, TimeOff, WeeklyHours
 from slotkeeper.availability.schemas import DateOverrideIn, TimeOffIn, WeeklyWindowIn, parse_clock
 from slotkeeper.bookings import repository as bookings_repository
 from slotkeeper.catalog.models import Provider, Service
+from slotkeeper.catalog.service import get_provider
 from slotkeeper.domain.availability import (
     LocalWindow,
     Schedule,
@@ -40,6 +41,15 @@ async def require_provider_manager(
         return
     if not await is_manager(session, user, provider.organization_id):
         raise Forbidden("Only the provider or an admin of the organization may do this.")
+
+
+async def managed_provider(
+    session: AsyncSession, provider_id: uuid.UUID, user: User | None
+) -> Provider:
+    """The provider, if the caller may manage its availability (else 401/403/404)."""
+    provider = await get_provider(session, provider_id)
+    await require_provider_manager(session, user, provider)
+    return provider
 
 
 async def set_weekly_hours(
