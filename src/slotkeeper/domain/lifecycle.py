@@ -35,6 +35,9 @@ TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
 
 # Statuses that keep the provider's time taken (a held booking only until it expires).
 BLOCKING: frozenset[BookingStatus] = frozenset({S.HELD, S.REQUESTED, S.CONFIRMED})
+# Blocking statuses that stop blocking by themselves at a deadline (``hold_expires_at``):
+# an unpaid hold, an unanswered request.
+EXPIRING: frozenset[BookingStatus] = frozenset({S.HELD, S.REQUESTED})
 FINAL: frozenset[BookingStatus] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 
 
