@@ -58,6 +58,8 @@ def test_case_1_complete_booking_flow(client) -> None:
         "end": "2027-03-02T15:00:00Z",
         "duration_minutes": 60,
         "hold_expires_at": None,
+        "respond_by": None,
+        "suggested_starts": [],
         "customer": {"name": "Ada Lovelace", "email": "ada@example.com",
                      "phone": "+44 20 7946 0000"},
         "notes": "Need help with React",

@@ -45,7 +45,10 @@ class Booking(IdMixin, Base):
     # Equal for seats of one group occurrence, unique (the booking id) otherwise.
     slot_key: Mapped[str] = mapped_column(String(200))
     seats: Mapped[int] = mapped_column(default=1)
+    # When a held or requested booking stops blocking unless it is confirmed or answered.
     hold_expires_at: Mapped[datetime | None]
+    # Other times a provider offered instead of a request (UTC ISO strings).
+    suggested_starts: Mapped[list[str] | None] = mapped_column(JSON)
 
     manage_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     price_minor: Mapped[int] = mapped_column(BigInteger)

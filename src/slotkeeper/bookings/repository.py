@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slotkeeper.accounts.models import Membership
 from slotkeeper.bookings.models import Booking, BookingEvent, IdempotencyRecord
 from slotkeeper.catalog.models import Provider
-from slotkeeper.domain.lifecycle import BLOCKING, BookingStatus
+from slotkeeper.domain.lifecycle import BLOCKING, EXPIRING, BookingStatus
 from slotkeeper.domain.ranges import TimeRange
 
 BLOCKING_VALUES = sorted(s.value for s in BLOCKING)
+EXPIRING_VALUES = frozenset(s.value for s in EXPIRING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +31,9 @@ class BusyBooking:
     hold_expires_at: datetime | None
 
     def ran_out(self, now: datetime) -> bool:
-        """A hold stops blocking at its expiry instant, marked expired or not."""
+        """A hold or request stops blocking at its deadline, marked expired or not."""
         return (
-            self.status == BookingStatus.HELD.value
+            self.status in EXPIRING_VALUES
             and self.hold_expires_at is not None
             and self.hold_expires_at <= now
         )
@@ -61,29 +62,32 @@ async def blocking_in(
     return [BusyBooking(*row) for row in result.all()]
 
 
-async def expire_holds(
+async def expire_run_out(
     session: AsyncSession,
     now: datetime,
     provider_id: uuid.UUID | None = None,
     block: TimeRange | None = None,
-) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    """Mark run-out holds ``expired``; returns (booking id, organization id) of each."""
-    conditions = [
-        Booking.status == BookingStatus.HELD.value,
-        Booking.hold_expires_at <= now,
-    ]
-    if provider_id is not None:
-        conditions.append(Booking.provider_id == provider_id)
-    if block is not None:
-        conditions += [Booking.block_start < block.end, Booking.block_end > block.start]
-    result = await session.execute(
-        update(Booking)
-        .where(*conditions)
-        .values(status=BookingStatus.EXPIRED.value, updated_at=now)
-        .returning(Booking.id, Booking.organization_id)
-        .execution_options(synchronize_session=False)
-    )
-    return [(row[0], row[1]) for row in result.all()]
+) -> list[tuple[uuid.UUID, uuid.UUID, BookingStatus]]:
+    """Mark holds and requests whose deadline passed ``expired``.
+
+    Returns (booking id, organization id, previous status) of each.
+    """
+    expired = []
+    for status in sorted(EXPIRING):
+        conditions = [Booking.status == status.value, Booking.hold_expires_at <= now]
+        if provider_id is not None:
+            conditions.append(Booking.provider_id == provider_id)
+        if block is not None:
+            conditions += [Booking.block_start < block.end, Booking.block_end > block.start]
+        result = await session.execute(
+            update(Booking)
+            .where(*conditions)
+            .values(status=BookingStatus.EXPIRED.value, updated_at=now)
+            .returning(Booking.id, Booking.organization_id)
+            .execution_options(synchronize_session=False)
+        )
+        expired += [(row[0], row[1], status) for row in result.all()]
+    return expired
 
 
 async def get(session: AsyncSession, booking_id: uuid.UUID) -> Booking | None:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
@@ -10,17 +11,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.deps import CurrentUser, OptionalUser
+from slotkeeper.accounts.models import User
 from slotkeeper.bookings import idempotency, repository, service
 from slotkeeper.bookings.models import Booking, IdempotencyRecord
 from slotkeeper.bookings.schemas import (
+    AcceptSuggestionIn,
     BookingEventOut,
     BookingIn,
     BookingOut,
     CancelIn,
     CustomerOut,
+    SuggestTimesIn,
 )
 from slotkeeper.domain.lifecycle import BookingStatus
 from slotkeeper.domain.money import format_minor
+from slotkeeper.kit.database import Database
 from slotkeeper.kit.deps import DB, ClockDep, SettingsDep
 from slotkeeper.kit.problems import HoldExpired, SlotTaken
 from slotkeeper.kit.security import manage_token
@@ -41,7 +46,11 @@ def booking_out(booking: Booking, token: str | None = None) -> BookingOut:
         start=booking.start_at,
         end=booking.end_at,
         duration_minutes=booking.duration_minutes,
-        hold_expires_at=booking.hold_expires_at,
+        hold_expires_at=booking.hold_expires_at if booking.status == "held" else None,
+        respond_by=booking.hold_expires_at if booking.status == "requested" else None,
+        suggested_starts=[datetime.fromisoformat(s) for s in booking.suggested_starts or []]
+        if booking.status == "time_suggested"
+        else [],
         customer=CustomerOut(
             name=booking.customer_name, email=booking.customer_email, phone=booking.customer_phone
         ),
@@ -106,6 +115,7 @@ async def create_booking(
             timedelta(seconds=settings.hold_ttl_seconds),
             settings.signing_key,
             guard=settings.booking_guard != "off",
+            request_ttl=timedelta(hours=settings.request_ttl_hours),
         )
         out = booking_out(created.booking)
         if key is not None:
@@ -195,22 +205,140 @@ async def get_booking_history(
     ]
 
 
+async def _act(
+    db: Database,
+    booking_id: uuid.UUID,
+    user: User | None,
+    token: str | None,
+    step: Callable[[AsyncSession, Booking, service.Actor], Awaitable[BookingStatus | None]],
+) -> BookingOut:
+    """Run one lifecycle step on a booking in one transaction, for whoever may act on it.
+
+    A step returns the status a hold or request had when its deadline had passed: it has
+    been marked expired (committed), and the caller learns it with a 409.
+    """
+    async with db.write() as session:
+        booking = await service.load(session, booking_id, for_update=True)
+        actor = await service.actor_for(session, booking, user, token)
+        expired = await step(session, booking, actor)
+    if expired is BookingStatus.HELD:
+        raise HoldExpired("The hold ran out before it was confirmed; the time has been freed.")
+    if expired is not None:
+        raise HoldExpired("The request was not answered in time; it has expired.")
+    return booking_out(booking)
+
+
 @router.post(
     "/bookings/{booking_id}/confirm",
     response_model=BookingOut,
     operation_id="confirmBooking",
-    responses={409: {"description": "The hold has expired or the status forbids it"}},
+    responses={409: {"description": "The hold or request has expired, or the status forbids it"}},
 )
 async def confirm_booking(
     booking_id: uuid.UUID, user: OptionalUser, db: DB, clock: ClockDep, token: Token = None
 ) -> BookingOut:
-    async with db.write() as session:
-        booking = await service.load(session, booking_id, for_update=True)
-        actor = await service.actor_for(session, booking, user, token)
-        confirmed = await service.confirm(session, booking, actor, user, clock.now())
-    if not confirmed:
-        raise HoldExpired("The hold ran out before it was confirmed; the time has been freed.")
-    return booking_out(booking)
+    """Confirm a hold, or (provider, admin) accept a request."""
+    return await _act(
+        db,
+        booking_id,
+        user,
+        token,
+        lambda session, booking, actor: service.confirm(session, booking, actor, user, clock.now()),
+    )
+
+
+@router.post(
+    "/bookings/{booking_id}/decline", response_model=BookingOut, operation_id="declineBooking"
+)
+async def decline_booking(
+    booking_id: uuid.UUID,
+    user: OptionalUser,
+    db: DB,
+    clock: ClockDep,
+    body: CancelIn | None = None,
+    token: Token = None,
+) -> BookingOut:
+    """The provider declines a request, or the customer declines the suggested times."""
+    reason = body.reason if body else None
+    return await _act(
+        db,
+        booking_id,
+        user,
+        token,
+        lambda session, booking, actor: service.decline(
+            session, booking, actor, user, reason, clock.now()
+        ),
+    )
+
+
+@router.post(
+    "/bookings/{booking_id}/suggest-times", response_model=BookingOut, operation_id="suggestTimes"
+)
+async def suggest_times(
+    booking_id: uuid.UUID, body: SuggestTimesIn, user: CurrentUser, db: DB, clock: ClockDep
+) -> BookingOut:
+    """Answer a request with 1 to 5 other free times; the requested time is freed."""
+    return await _act(
+        db,
+        booking_id,
+        user,
+        None,
+        lambda session, booking, actor: service.suggest_times(
+            session, booking, actor, user, body.starts, body.reason, clock.now()
+        ),
+    )
+
+
+@router.post(
+    "/bookings/{booking_id}/accept-suggestion",
+    response_model=BookingOut,
+    operation_id="acceptSuggestion",
+    responses={409: {"description": "That time was taken meanwhile"}},
+)
+async def accept_suggestion(
+    booking_id: uuid.UUID,
+    body: AcceptSuggestionIn,
+    user: OptionalUser,
+    db: DB,
+    clock: ClockDep,
+    token: Token = None,
+) -> BookingOut:
+    """The customer picks one of the suggested times."""
+
+    async def step(session: AsyncSession, booking: Booking, actor: service.Actor) -> None:
+        await service.accept_suggestion(session, booking, actor, user, body.start, clock.now())
+
+    return await _act(db, booking_id, user, token, step)
+
+
+@router.post(
+    "/bookings/{booking_id}/complete", response_model=BookingOut, operation_id="completeBooking"
+)
+async def complete_booking(
+    booking_id: uuid.UUID, user: CurrentUser, db: DB, clock: ClockDep
+) -> BookingOut:
+    """The provider marks a booking that has started as completed."""
+
+    async def step(session: AsyncSession, booking: Booking, actor: service.Actor) -> None:
+        await service.mark_attendance(
+            session, booking, actor, user, BookingStatus.COMPLETED, clock.now()
+        )
+
+    return await _act(db, booking_id, user, None, step)
+
+
+@router.post("/bookings/{booking_id}/no-show", response_model=BookingOut, operation_id="markNoShow")
+async def mark_no_show(
+    booking_id: uuid.UUID, user: CurrentUser, db: DB, clock: ClockDep
+) -> BookingOut:
+    """The provider marks a booking whose customer did not come."""
+
+    async def step(session: AsyncSession, booking: Booking, actor: service.Actor) -> None:
+        await service.mark_attendance(
+            session, booking, actor, user, BookingStatus.NO_SHOW, clock.now()
+        )
+
+    return await _act(db, booking_id, user, None, step)
 
 
 @router.post(
@@ -224,10 +352,9 @@ async def cancel_booking(
     body: CancelIn | None = None,
     token: Token = None,
 ) -> BookingOut:
-    async with db.write() as session:
-        booking = await service.load(session, booking_id, for_update=True)
-        actor = await service.actor_for(session, booking, user, token)
-        await service.cancel(
-            session, booking, actor, user, body.reason if body else None, clock.now()
-        )
-    return booking_out(booking)
+    reason = body.reason if body else None
+
+    async def step(session: AsyncSession, booking: Booking, actor: service.Actor) -> None:
+        await service.cancel(session, booking, actor, user, reason, clock.now())
+
+    return await _act(db, booking_id, user, token, step)

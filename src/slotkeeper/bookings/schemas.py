@@ -36,6 +36,19 @@ class CancelIn(BaseModel):
     reason: Annotated[str | None, Field(max_length=1000), NoNul] = None
 
 
+class SuggestTimesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    starts: Annotated[list[Instant], Field(min_length=1, max_length=5)]
+    reason: Annotated[str | None, Field(max_length=1000), NoNul] = None
+
+
+class AcceptSuggestionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start: Instant
+
+
 class CustomerOut(BaseModel):
     name: str
     email: str
@@ -52,6 +65,9 @@ class BookingOut(BaseModel):
     end: AwareDatetime
     duration_minutes: int
     hold_expires_at: AwareDatetime | None
+    # A request's deadline: unanswered by then, it expires and frees its time.
+    respond_by: AwareDatetime | None = None
+    suggested_starts: list[AwareDatetime] = []
     customer: CustomerOut
     notes: str | None
     price: str

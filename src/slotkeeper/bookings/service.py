@@ -19,11 +19,11 @@ from slotkeeper.bookings import repository
 from slotkeeper.bookings.models import Booking, BookingEvent
 from slotkeeper.bookings.schemas import BookingIn
 from slotkeeper.catalog import repository as catalog_repository
-from slotkeeper.catalog.models import Provider
+from slotkeeper.catalog.models import Provider, Service
 from slotkeeper.catalog.service import get_provider, get_service
-from slotkeeper.domain.lifecycle import BookingStatus, IllegalTransition, transition
+from slotkeeper.domain.lifecycle import EXPIRING, BookingStatus, IllegalTransition, transition
 from slotkeeper.domain.ranges import TimeRange
-from slotkeeper.domain.slots import generate_slots, is_offered
+from slotkeeper.domain.slots import SlotRules, generate_slots, is_offered
 from slotkeeper.kit.problems import (
     Forbidden,
     HoldExpired,
@@ -80,33 +80,61 @@ def record(
     )
 
 
-async def _record_expired(
-    session: AsyncSession, expired: list[tuple[uuid.UUID, uuid.UUID]], now: datetime
+EXPIRY_REASONS = {S.HELD: "hold ran out", S.REQUESTED: "request was not answered in time"}
+
+
+def _record_expired(
+    session: AsyncSession,
+    expired: list[tuple[uuid.UUID, uuid.UUID, BookingStatus]],
+    now: datetime,
 ) -> None:
     session.add_all(
         BookingEvent(
             organization_id=org_id,
             booking_id=booking_id,
-            from_status=S.HELD.value,
+            from_status=previous.value,
             to_status=S.EXPIRED.value,
             actor=Actor.SYSTEM.value,
             actor_user_id=None,
-            reason="hold ran out",
+            reason=EXPIRY_REASONS[previous],
             at=now,
         )
-        for booking_id, org_id in expired
+        for booking_id, org_id, previous in expired
     )
 
 
-async def expire_holds(session: AsyncSession, now: datetime) -> int:
-    """Mark every run-out hold expired (the sweeper); returns how many."""
-    expired = await repository.expire_holds(session, now)
-    await _record_expired(session, expired, now)
+async def expire_run_out(session: AsyncSession, now: datetime) -> int:
+    """Mark every run-out hold and unanswered request expired (the sweeper)."""
+    expired = await repository.expire_run_out(session, now)
+    _record_expired(session, expired, now)
     return len(expired)
 
 
 def _is_exclusion_violation(exc: IntegrityError) -> bool:
     return "bookings_no_overlap" in str(exc.orig)
+
+
+async def _require_free(
+    session: AsyncSession, provider: Provider, rules: SlotRules, start: datetime, now: datetime
+) -> None:
+    """Refuse a start the schedule does not offer (422) or that is taken (409).
+
+    Holds and requests whose deadline passed are marked expired on the way, so the
+    exclusion constraint, which only sees statuses, lets the new time in.
+    """
+    block = rules.block(start)
+    probe = TimeRange(start, start + timedelta(microseconds=1))
+    calendar = (await calendars(session, [provider], probe, rules, now))[provider.id]
+    if not is_offered(start, calendar.windows, rules, now):
+        raise Invalid(
+            "This start time is not offered: it is outside the provider's hours, off the "
+            "service's time grid, too soon (minimum notice) or too far ahead."
+        )
+    if any(stale.overlaps(block) for stale in calendar.stale_holds):
+        expired = await repository.expire_run_out(session, now, provider.id, block)
+        _record_expired(session, expired, now)
+    if not generate_slots(calendar.windows, calendar.busy, rules, now, probe):
+        raise SlotTaken("This time is no longer available. Pick another time.")
 
 
 async def book_slot(
@@ -117,6 +145,7 @@ async def book_slot(
     hold_ttl: timedelta,
     secret_key: str,
     guard: bool = True,
+    request_ttl: timedelta = timedelta(hours=48),
 ) -> Created:
     """Book ``data.start`` if it is offered and free.
 
@@ -145,28 +174,15 @@ async def book_slot(
 
     rules = rules_for(service, duration)
     start = data.start.astimezone(UTC)
-    block = rules.block(start)
-    probe = TimeRange(start, start + timedelta(microseconds=1))
-    calendar = (await calendars(session, [provider], probe, rules, now))[provider.id]
-    if not is_offered(start, calendar.windows, rules, now):
-        raise Invalid(
-            "This start time is not offered: it is outside the provider's hours, off the "
-            "service's time grid, too soon (minimum notice) or too far ahead."
-        )
-    if any(stale.overlaps(block) for stale in calendar.stale_holds):
-        # A run-out hold no longer blocks; mark it expired so the exclusion constraint,
-        # which only sees statuses, lets this booking in.
-        expired = await repository.expire_holds(session, now, provider.id, block)
-        await _record_expired(session, expired, now)
-    if not generate_slots(calendar.windows, calendar.busy, rules, now, probe):
-        raise SlotTaken("This time is no longer available. Pick another time.")
+    await _require_free(session, provider, rules, start, now)
     if not guard:
         # Test hook (control case of the race tests): check and insert in separate
         # transactions, so concurrent requests can both pass the check.
         await session.commit()
 
+    block = rules.block(start)
     if service.requires_approval:
-        status, expires = S.REQUESTED, None
+        status, expires = S.REQUESTED, min(now + request_ttl, start)
     elif data.hold:
         status, expires = S.HELD, now + hold_ttl
     else:
@@ -253,31 +269,48 @@ def _move(booking: Booking, target: BookingStatus, now: datetime) -> str:
     return previous
 
 
-def hold_ran_out(booking: Booking, now: datetime) -> bool:
+def ran_out(booking: Booking, now: datetime) -> bool:
+    """A hold or request past its deadline: it no longer blocks, marked or not."""
     return (
-        booking.status == S.HELD.value
+        S(booking.status) in EXPIRING
         and booking.hold_expires_at is not None
         and booking.hold_expires_at <= now
     )
 
 
+def _expire_if_run_out(session: AsyncSession, booking: Booking, now: datetime) -> S | None:
+    """Mark a run-out hold or request expired; returns the status it had, if it was."""
+    if not ran_out(booking, now):
+        return None
+    previous = S(_move(booking, S.EXPIRED, now))
+    record(session, booking, previous.value, Actor.SYSTEM, now, reason=EXPIRY_REASONS[previous])
+    return previous
+
+
+def _require_staff(actor: Actor, what: str) -> None:
+    if actor not in STAFF:
+        raise Forbidden(f"Only the provider or an organization admin can {what}.")
+
+
 async def confirm(
     session: AsyncSession, booking: Booking, actor: Actor, user: User | None, now: datetime
-) -> bool:
+) -> S | None:
     """Confirm a hold (its customer or staff) or accept a request (staff only).
 
-    Returns ``False`` when the hold has run out: it is then marked expired, and the caller
-    reports the conflict after this transaction commits.
+    Returns the status the booking had if its deadline had passed: it is then marked
+    expired, and the caller reports the conflict after this transaction commits.
     """
-    if hold_ran_out(booking, now):
-        previous = _move(booking, S.EXPIRED, now)
-        record(session, booking, previous, Actor.SYSTEM, now, reason="hold ran out")
-        return False
-    if booking.status == S.REQUESTED.value and actor not in STAFF:
-        raise Forbidden("Only the provider or an organization admin can accept a request.")
+    expired = _expire_if_run_out(session, booking, now)
+    if expired is not None:
+        return expired
+    if booking.status == S.REQUESTED.value:
+        _require_staff(actor, "accept a request")
+    if booking.status == S.TIME_SUGGESTED.value:
+        raise InvalidTransition("Pick one of the suggested times (accept-suggestion) instead.")
     previous = _move(booking, S.CONFIRMED, now)
+    booking.hold_expires_at = None
     record(session, booking, previous, actor, now, user)
-    return True
+    return None
 
 
 async def cancel(
@@ -290,9 +323,116 @@ async def cancel(
 ) -> None:
     if actor not in STAFF and booking.start_at <= now and booking.status == S.CONFIRMED.value:
         raise InvalidTransition("The booking has started; it can no longer be cancelled online.")
-    if hold_ran_out(booking, now):
-        raise HoldExpired("This hold has already run out; there is nothing to cancel.")
+    if ran_out(booking, now):
+        raise HoldExpired("This booking's deadline has passed; there is nothing to cancel.")
     previous = _move(booking, S.CANCELLED, now)
     booking.cancelled_by = "provider" if actor in STAFF else "customer"
     booking.cancel_reason = reason
     record(session, booking, previous, actor, now, user, reason)
+
+
+async def decline(
+    session: AsyncSession,
+    booking: Booking,
+    actor: Actor,
+    user: User | None,
+    reason: str | None,
+    now: datetime,
+) -> S | None:
+    """The provider declines a request, or the customer declines the suggested times."""
+    if booking.status == S.REQUESTED.value:
+        _require_staff(actor, "decline a request")
+        expired = _expire_if_run_out(session, booking, now)
+        if expired is not None:
+            return expired
+    previous = _move(booking, S.DECLINED, now)
+    record(session, booking, previous, actor, now, user, reason)
+    return None
+
+
+async def suggest_times(
+    session: AsyncSession,
+    booking: Booking,
+    actor: Actor,
+    user: User | None,
+    starts: list[datetime],
+    reason: str | None,
+    now: datetime,
+) -> S | None:
+    """Answer a request with other free times; the requested time is freed."""
+    _require_staff(actor, "suggest other times")
+    expired = _expire_if_run_out(session, booking, now)
+    if expired is not None:
+        return expired
+    previous = _move(booking, S.TIME_SUGGESTED, now)
+    booking.hold_expires_at = None
+    await session.flush()  # the requested time no longer blocks the checks below
+    service, provider = await _service_and_locked_provider(session, booking)
+    rules = rules_for(service, booking.duration_minutes)
+    chosen = sorted({start.astimezone(UTC) for start in starts})
+    for start in chosen:
+        await _require_free(session, provider, rules, start, now)
+    booking.suggested_starts = [start.isoformat() for start in chosen]
+    record(session, booking, previous, actor, now, user, reason)
+    return None
+
+
+async def accept_suggestion(
+    session: AsyncSession,
+    booking: Booking,
+    actor: Actor,
+    user: User | None,
+    start: datetime,
+    now: datetime,
+) -> None:
+    """The customer picks a suggested time: confirmed there if it is still free (else 409,
+    and the other suggestions stay offered)."""
+    if actor in STAFF:
+        raise Forbidden("Only the customer can pick a suggested time.")
+    if booking.status != S.TIME_SUGGESTED.value:
+        raise InvalidTransition(f"A booking that is {booking.status} has no suggested times.")
+    start = start.astimezone(UTC)
+    if start.isoformat() not in (booking.suggested_starts or []):
+        raise Invalid("That time is not one of the suggested times.")
+    service, provider = await _service_and_locked_provider(session, booking)
+    rules = rules_for(service, booking.duration_minutes)
+    await _require_free(session, provider, rules, start, now)
+    block = rules.block(start)
+    booking.start_at, booking.end_at = start, start + rules.duration
+    booking.block_start, booking.block_end = block.start, block.end
+    booking.slot_key = rules.occurrence_key(start) or str(booking.id)
+    previous = _move(booking, S.CONFIRMED, now)
+    record(session, booking, previous, actor, now, user, f"picked {start.isoformat()}")
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if _is_exclusion_violation(exc):
+            raise SlotTaken("This time was just taken. Pick another suggested time.") from exc
+        raise
+
+
+async def mark_attendance(
+    session: AsyncSession,
+    booking: Booking,
+    actor: Actor,
+    user: User | None,
+    outcome: S,
+    now: datetime,
+) -> None:
+    """The provider marks a confirmed booking completed or no-show, after its start."""
+    _require_staff(actor, f"mark a booking {outcome.value}")
+    if now < booking.start_at:
+        raise InvalidTransition("A booking can be marked only after it has started.")
+    previous = _move(booking, outcome, now)
+    record(session, booking, previous, actor, now, user)
+
+
+async def _service_and_locked_provider(
+    session: AsyncSession, booking: Booking
+) -> tuple[Service, Provider]:
+    pair = await catalog_repository.service_with_provider(
+        session, booking.service_id, booking.provider_id, lock=True
+    )
+    if pair is None:
+        raise InvalidTransition("The provider no longer offers this service.")
+    return pair

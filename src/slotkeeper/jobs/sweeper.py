@@ -1,5 +1,5 @@
-"""Marks run-out holds ``expired``. Correctness never depends on it: an expired hold
-already stopped blocking at its expiry instant; this keeps statuses and history tidy."""
+"""Marks run-out holds and unanswered requests ``expired``. Correctness never depends on
+it: they already stopped blocking at their deadline; this keeps statuses and history tidy."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import contextlib
 
 import structlog
 
-from slotkeeper.bookings.service import expire_holds
+from slotkeeper.bookings.service import expire_run_out
 from slotkeeper.kit.clock import Clock
 from slotkeeper.kit.database import Database
 
@@ -17,7 +17,7 @@ log = structlog.get_logger(__name__)
 
 async def sweep_once(db: Database, clock: Clock) -> int:
     async with db.write() as session:
-        return await expire_holds(session, clock.now())
+        return await expire_run_out(session, clock.now())
 
 
 async def run_sweeper(db: Database, clock: Clock, interval: float, stop: asyncio.Event) -> None:
@@ -25,7 +25,7 @@ async def run_sweeper(db: Database, clock: Clock, interval: float, stop: asyncio
         try:
             count = await sweep_once(db, clock)
             if count:
-                log.info("holds_expired", count=count)
+                log.info("bookings_expired", count=count)
         except Exception:  # keep sweeping: the next pass retries what failed
             log.exception("sweep_failed")
         with contextlib.suppress(TimeoutError):

@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     secret_file: Path = Path("./var/secret")
     hold_ttl_seconds: int = Field(600, ge=1)
+    # An unanswered request expires this long after it was made (or at its start).
+    request_ttl_hours: float = Field(48, gt=0)
     allow_registration: bool = True
     token_ttl_seconds: int = Field(3600, ge=60)
     # Background jobs (hold sweeper) inside the server process; `slotkeeper worker` runs
