@@ -64,13 +64,15 @@ def test_locations_providers_and_services_read_back(client) -> None:
                            duration_minutes=30, duration_options=[60, 30, 90], capacity=2,
                            buffer_before_minutes=5, buffer_after_minutes=10,
                            min_notice_minutes=60, max_advance_days=30, slot_step_minutes=30,
-                           requires_approval=True)
+                           requires_approval=True, free_cancellation_hours=48,
+                           late_refund_percent=50, reschedule_cutoff_hours=12)
     assert service == {
         "id": service["id"], "organization_id": org["id"], "name": "Check-up",
         "duration_minutes": 30, "duration_options": [30, 60, 90], "price": "45.00",
         "currency": "EUR", "provider_ids": [provider["id"]], "capacity": 2,
         "buffer_before_minutes": 5, "buffer_after_minutes": 10, "min_notice_minutes": 60,
-        "max_advance_days": 30, "slot_step_minutes": 30, "requires_approval": True}
+        "max_advance_days": 30, "slot_step_minutes": 30, "requires_approval": True,
+        "free_cancellation_hours": 48, "late_refund_percent": 50, "reschedule_cutoff_hours": 12}
     assert ok(client.get(f"{API}/services/{service['id']}")) == service
 
     assert [p["id"] for p in ok(client.get(f"{API}/organizations/{org['id']}/providers"))] == [

@@ -67,6 +67,7 @@ def test_case_1_complete_booking_flow(client) -> None:
         "currency": "EUR",
         "seats": 1,
         "cancelled_by": None,
+        "refund_due": None,
         "cancel_reason": None,
         "created_at": "2027-03-01T08:00:00Z",
     }

@@ -138,6 +138,7 @@ async def calendars(
     span: TimeRange,
     rules: SlotRules,
     now: datetime,
+    exclude: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, Calendar]:
     """Windows and busy time of every provider, in a constant number of queries."""
     ids = [p.id for p in providers]
@@ -158,7 +159,7 @@ async def calendars(
     stale: dict[uuid.UUID, list[TimeRange]] = defaultdict(list)
     for off in await repository.time_off(session, ids, reach):
         busy[off.provider_id].append(Busy(TimeRange(off.start_at, off.end_at)))
-    for b in await bookings_repository.blocking_in(session, ids, reach):
+    for b in await bookings_repository.blocking_in(session, ids, reach, exclude):
         block = TimeRange(b.block_start, b.block_end)
         if b.ran_out(now):
             stale[b.provider_id].append(block)

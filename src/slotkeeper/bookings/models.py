@@ -53,6 +53,8 @@ class Booking(IdMixin, Base):
     manage_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     price_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    # What the cancellation policy owes the customer (money moves with payments, later).
+    refund_due_minor: Mapped[int | None] = mapped_column(BigInteger)
     cancelled_by: Mapped[str | None] = mapped_column(String(20))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]

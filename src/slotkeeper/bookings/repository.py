@@ -40,9 +40,13 @@ class BusyBooking:
 
 
 async def blocking_in(
-    session: AsyncSession, provider_ids: Sequence[uuid.UUID], span: TimeRange
+    session: AsyncSession,
+    provider_ids: Sequence[uuid.UUID],
+    span: TimeRange,
+    exclude: uuid.UUID | None = None,
 ) -> list[BusyBooking]:
-    """Bookings in a blocking status overlapping ``span``, run-out holds included."""
+    """Bookings in a blocking status overlapping ``span``, run-out holds included
+    (``exclude``: a booking being moved, whose old time must not block its new one)."""
     result = await session.execute(
         select(
             Booking.provider_id,
@@ -57,6 +61,7 @@ async def blocking_in(
             Booking.block_start < span.end,
             Booking.block_end > span.start,
             Booking.status.in_(BLOCKING_VALUES),
+            *([Booking.id != exclude] if exclude is not None else []),
         )
     )
     return [BusyBooking(*row) for row in result.all()]

@@ -21,6 +21,8 @@ from slotkeeper.bookings.schemas import (
     BookingOut,
     CancelIn,
     CustomerOut,
+    RefundQuoteOut,
+    RescheduleIn,
     SuggestTimesIn,
 )
 from slotkeeper.domain.lifecycle import BookingStatus
@@ -59,6 +61,9 @@ def booking_out(booking: Booking, token: str | None = None) -> BookingOut:
         currency=booking.currency,
         seats=booking.seats,
         cancelled_by=booking.cancelled_by,
+        refund_due=format_minor(booking.refund_due_minor, booking.currency)
+        if booking.refund_due_minor is not None
+        else None,
         cancel_reason=booking.cancel_reason,
         created_at=booking.created_at,
         manage_token=token,
@@ -358,3 +363,43 @@ async def cancel_booking(
         await service.cancel(session, booking, actor, user, reason, clock.now())
 
     return await _act(db, booking_id, user, token, step)
+
+
+@router.post(
+    "/bookings/{booking_id}/reschedule",
+    response_model=BookingOut,
+    operation_id="rescheduleBooking",
+    responses={409: {"description": "The new time is taken, or it is past the cut-off"}},
+)
+async def reschedule_booking(
+    booking_id: uuid.UUID,
+    body: RescheduleIn,
+    user: OptionalUser,
+    db: DB,
+    clock: ClockDep,
+    token: Token = None,
+) -> BookingOut:
+    """Move a confirmed booking to another free time (the old one is kept until then)."""
+
+    async def step(session: AsyncSession, booking: Booking, actor: service.Actor) -> None:
+        await service.reschedule(session, booking, actor, user, body.start, clock.now())
+
+    return await _act(db, booking_id, user, token, step)
+
+
+@router.get(
+    "/bookings/{booking_id}/refund-quote",
+    response_model=RefundQuoteOut,
+    operation_id="quoteRefund",
+)
+async def quote_refund(
+    booking_id: uuid.UUID, user: OptionalUser, db: DB, clock: ClockDep, token: Token = None
+) -> RefundQuoteOut:
+    """What cancelling now would refund, by the service's cancellation policy."""
+    async with db.read() as session:
+        booking = await service.load(session, booking_id)
+        actor = await service.actor_for(session, booking, user, token)
+        refund = await service.refund_quote(session, booking, actor, clock.now())
+    return RefundQuoteOut(
+        refund_due=format_minor(refund, booking.currency), currency=booking.currency
+    )

@@ -49,6 +49,15 @@ class AcceptSuggestionIn(BaseModel):
     start: Instant
 
 
+class RescheduleIn(AcceptSuggestionIn):
+    pass
+
+
+class RefundQuoteOut(BaseModel):
+    refund_due: str
+    currency: str
+
+
 class CustomerOut(BaseModel):
     name: str
     email: str
@@ -74,6 +83,8 @@ class BookingOut(BaseModel):
     currency: str
     seats: int
     cancelled_by: str | None
+    # Set on cancellation: what the service's cancellation policy owes the customer.
+    refund_due: str | None = None
     cancel_reason: str | None
     created_at: AwareDatetime
     # Only in the response that creates a guest booking: the key to ?token= routes.

@@ -7,6 +7,7 @@ import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +23,12 @@ from slotkeeper.catalog import repository as catalog_repository
 from slotkeeper.catalog.models import Provider, Service
 from slotkeeper.catalog.service import get_provider, get_service
 from slotkeeper.domain.lifecycle import EXPIRING, BookingStatus, IllegalTransition, transition
+from slotkeeper.domain.policies import (
+    CancellationPolicy,
+    CancelledBy,
+    refund_due,
+    reschedule_allowed,
+)
 from slotkeeper.domain.ranges import TimeRange
 from slotkeeper.domain.slots import SlotRules, generate_slots, is_offered
 from slotkeeper.kit.problems import (
@@ -115,7 +122,12 @@ def _is_exclusion_violation(exc: IntegrityError) -> bool:
 
 
 async def _require_free(
-    session: AsyncSession, provider: Provider, rules: SlotRules, start: datetime, now: datetime
+    session: AsyncSession,
+    provider: Provider,
+    rules: SlotRules,
+    start: datetime,
+    now: datetime,
+    moving: uuid.UUID | None = None,
 ) -> None:
     """Refuse a start the schedule does not offer (422) or that is taken (409).
 
@@ -124,7 +136,7 @@ async def _require_free(
     """
     block = rules.block(start)
     probe = TimeRange(start, start + timedelta(microseconds=1))
-    calendar = (await calendars(session, [provider], probe, rules, now))[provider.id]
+    calendar = (await calendars(session, [provider], probe, rules, now, moving))[provider.id]
     if not is_offered(start, calendar.windows, rules, now):
         raise Invalid(
             "This start time is not offered: it is outside the provider's hours, off the "
@@ -325,10 +337,77 @@ async def cancel(
         raise InvalidTransition("The booking has started; it can no longer be cancelled online.")
     if ran_out(booking, now):
         raise HoldExpired("This booking's deadline has passed; there is nothing to cancel.")
+    refund = await refund_quote(session, booking, actor, now)
     previous = _move(booking, S.CANCELLED, now)
     booking.cancelled_by = "provider" if actor in STAFF else "customer"
     booking.cancel_reason = reason
+    booking.refund_due_minor = refund
     record(session, booking, previous, actor, now, user, reason)
+
+
+async def refund_quote(session: AsyncSession, booking: Booking, actor: Actor, now: datetime) -> int:
+    """What cancelling now would refund, by the service's policy (minor units).
+
+    Only a confirmed booking has been paid for; a hold or request refunds nothing.
+    """
+    if booking.status != S.CONFIRMED.value:
+        return 0
+    service = await session.get(Service, booking.service_id)
+    assert service is not None  # a foreign key with ON DELETE CASCADE
+    policy = CancellationPolicy(
+        free_window_hours=service.free_cancellation_hours,
+        late_refund_percent=Decimal(service.late_refund_percent),
+    )
+    by = CancelledBy.PROVIDER if actor in STAFF else CancelledBy.CUSTOMER
+    return refund_due(booking.price_minor, policy, now, booking.start_at, by)
+
+
+async def reschedule(
+    session: AsyncSession,
+    booking: Booking,
+    actor: Actor,
+    user: User | None,
+    start: datetime,
+    now: datetime,
+) -> None:
+    """Move a confirmed booking atomically: its old time stays taken until the new one is
+    secured in this same transaction (any refusal leaves the booking as it was)."""
+    if booking.status != S.CONFIRMED.value:
+        raise InvalidTransition(
+            f"Only a confirmed booking can be moved; this one is {booking.status}."
+        )
+    service, provider = await _service_and_locked_provider(session, booking)
+    cutoff = timedelta(hours=service.reschedule_cutoff_hours)
+    if actor not in STAFF and not reschedule_allowed(now, booking.start_at, cutoff):
+        raise InvalidTransition(
+            f"Bookings can be moved until {service.reschedule_cutoff_hours} h before the start."
+        )
+    start = start.astimezone(UTC)
+    if start == booking.start_at:
+        raise Invalid("The booking already starts at that time.")
+    rules = rules_for(service, booking.duration_minutes)
+    await _require_free(session, provider, rules, start, now, moving=booking.id)
+    old = booking.start_at
+    block = rules.block(start)
+    booking.start_at, booking.end_at = start, start + rules.duration
+    booking.block_start, booking.block_end = block.start, block.end
+    booking.slot_key = rules.occurrence_key(start) or str(booking.id)
+    booking.updated_at = now
+    record(
+        session,
+        booking,
+        booking.status,
+        actor,
+        now,
+        user,
+        f"rescheduled from {old.isoformat()} to {start.isoformat()}",
+    )
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if _is_exclusion_violation(exc):
+            raise SlotTaken("This time was just taken. Pick another time.") from exc
+        raise
 
 
 async def decline(

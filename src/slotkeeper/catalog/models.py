@@ -81,6 +81,11 @@ class Service(IdMixin, Base):
     max_advance_days: Mapped[int] = mapped_column(default=90)
     slot_step_minutes: Mapped[int] = mapped_column(default=15)
     requires_approval: Mapped[bool] = mapped_column(default=False)
+    # Cancellation policy: free until this many hours before the start, then this share.
+    free_cancellation_hours: Mapped[int] = mapped_column(default=24)
+    late_refund_percent: Mapped[int] = mapped_column(default=0)
+    # Customers may move a booking until this many hours before its start.
+    reschedule_cutoff_hours: Mapped[int] = mapped_column(default=2)
 
 
 class ServiceProvider(Base):

@@ -70,6 +70,9 @@ def service_out(svc: Service, provider_ids: list[uuid.UUID]) -> ServiceOut:
         max_advance_days=svc.max_advance_days,
         slot_step_minutes=svc.slot_step_minutes,
         requires_approval=svc.requires_approval,
+        free_cancellation_hours=svc.free_cancellation_hours,
+        late_refund_percent=svc.late_refund_percent,
+        reschedule_cutoff_hours=svc.reschedule_cutoff_hours,
     )
 
 

@@ -98,6 +98,9 @@ class ServiceIn(Strict):
     max_advance_days: Annotated[int, Field(ge=1, le=730)] = 90
     slot_step_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 15
     requires_approval: bool = False
+    free_cancellation_hours: Annotated[int, Field(ge=0, le=24 * 365)] = 24
+    late_refund_percent: Annotated[int, Field(ge=0, le=100)] = 0
+    reschedule_cutoff_hours: Annotated[int, Field(ge=0, le=24 * 365)] = 2
 
     @model_validator(mode="after")
     def _durations(self) -> ServiceIn:
@@ -124,3 +127,6 @@ class ServiceOut(BaseModel):
     max_advance_days: int
     slot_step_minutes: int
     requires_approval: bool
+    free_cancellation_hours: int
+    late_refund_percent: int
+    reschedule_cutoff_hours: int

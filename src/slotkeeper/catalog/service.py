@@ -125,6 +125,9 @@ async def create_service(session: AsyncSession, org: Organization, data: Service
         max_advance_days=data.max_advance_days,
         slot_step_minutes=data.slot_step_minutes,
         requires_approval=data.requires_approval,
+        free_cancellation_hours=data.free_cancellation_hours,
+        late_refund_percent=data.late_refund_percent,
+        reschedule_cutoff_hours=data.reschedule_cutoff_hours,
     )
     session.add(service)
     await session.flush()
