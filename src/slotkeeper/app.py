@@ -20,6 +20,7 @@ from slotkeeper.kit.database import Database
 from slotkeeper.kit.observability import RequestLogging, configure_logging, ops
 from slotkeeper.kit.problems import install_problem_handlers
 from slotkeeper.kit.settings import Settings
+from slotkeeper.pricing.routes import router as pricing_router
 
 API_PREFIX = "/api/v1"
 
@@ -61,7 +62,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.add_middleware(RequestLogging)
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (accounts_router, catalog_router, availability_router, bookings_router):
+    for router in (
+        accounts_router,
+        catalog_router,
+        availability_router,
+        bookings_router,
+        pricing_router,
+    ):
         api.include_router(router)
     app.include_router(api)
     app.include_router(ops)

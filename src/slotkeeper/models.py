@@ -12,9 +12,23 @@ from slotkeeper.catalog.models import (
     ServiceProvider,
 )
 from slotkeeper.kit.database import Base
+from slotkeeper.pricing.models import DiscountCode
 
 __all__ = [
-    "Base", "Booking", "BookingEvent", "DateOverride", "IdempotencyRecord", "Location",
-    "Membership", "Organization", "Provider", "ProviderLocation", "Service", "ServiceProvider",
-    "TimeOff", "User", "WeeklyHours",
+    "Base",
+    "Booking",
+    "BookingEvent",
+    "DateOverride",
+    "DiscountCode",
+    "IdempotencyRecord",
+    "Location",
+    "Membership",
+    "Organization",
+    "Provider",
+    "ProviderLocation",
+    "Service",
+    "ServiceProvider",
+    "TimeOff",
+    "User",
+    "WeeklyHours",
 ]  # fmt: skip

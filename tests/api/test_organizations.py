@@ -28,7 +28,8 @@ def test_create_organization(client) -> None:
                    currency="GBP")
     assert org == {"id": org["id"], "name": f"Harley Street Clinic {tag}",
                    "slug": f"harley-street-clinic-{tag}", "timezone": "Europe/London",
-                   "currency": "GBP", "locations": []}
+                   "currency": "GBP", "vat_percent": "0.00", "vat_inclusive": True,
+                   "platform_fee_percent": "0.00", "locations": []}
     assert ok(client.get(f"{API}/organizations/{org['id']}")) == org
 
     # The same name again gets a slug of its own; a chosen slug must be free.
@@ -69,7 +70,7 @@ def test_locations_providers_and_services_read_back(client) -> None:
     assert service == {
         "id": service["id"], "organization_id": org["id"], "name": "Check-up",
         "duration_minutes": 30, "duration_options": [30, 60, 90], "price": "45.00",
-        "currency": "EUR", "provider_ids": [provider["id"]], "capacity": 2,
+        "currency": "EUR", "duration_prices": None, "provider_ids": [provider["id"]], "capacity": 2,
         "buffer_before_minutes": 5, "buffer_after_minutes": 10, "min_notice_minutes": 60,
         "max_advance_days": 30, "slot_step_minutes": 30, "requires_approval": True,
         "free_cancellation_hours": 48, "late_refund_percent": 50, "reschedule_cutoff_hours": 12}

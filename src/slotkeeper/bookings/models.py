@@ -51,7 +51,16 @@ class Booking(IdMixin, Base):
     suggested_starts: Mapped[list[str] | None] = mapped_column(JSON)
 
     manage_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The breakdown (minor units); price_minor is its total.
     price_minor: Mapped[int] = mapped_column(BigInteger)
+    base_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    discount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    platform_fee_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    vat_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    vat_inclusive: Mapped[bool] = mapped_column(default=True)
+    discount_code_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("discount_codes.id", ondelete="SET NULL")
+    )
     currency: Mapped[str] = mapped_column(String(3))
     # What the cancellation policy owes the customer (money moves with payments, later).
     refund_due_minor: Mapped[int | None] = mapped_column(BigInteger)

@@ -27,11 +27,13 @@ from slotkeeper.bookings.schemas import (
 )
 from slotkeeper.domain.lifecycle import BookingStatus
 from slotkeeper.domain.money import format_minor
+from slotkeeper.domain.pricing import Breakdown
 from slotkeeper.kit.database import Database
 from slotkeeper.kit.deps import DB, ClockDep, SettingsDep
 from slotkeeper.kit.problems import HoldExpired, SlotTaken
 from slotkeeper.kit.security import manage_token
 from slotkeeper.kit.types import Instant
+from slotkeeper.pricing.service import breakdown_out
 
 router = APIRouter(tags=["bookings"])
 
@@ -58,6 +60,18 @@ def booking_out(booking: Booking, token: str | None = None) -> BookingOut:
         ),
         notes=booking.notes,
         price=format_minor(booking.price_minor, booking.currency),
+        breakdown=breakdown_out(
+            Breakdown(
+                currency=booking.currency,
+                base=booking.base_minor,
+                discount=booking.discount_minor,
+                subtotal=booking.base_minor - booking.discount_minor,
+                platform_fee=booking.platform_fee_minor,
+                vat=booking.vat_minor,
+                total=booking.price_minor,
+                vat_inclusive=booking.vat_inclusive,
+            )
+        ),
         currency=booking.currency,
         seats=booking.seats,
         cancelled_by=booking.cancelled_by,

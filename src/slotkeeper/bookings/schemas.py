@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
 from slotkeeper.domain.lifecycle import BookingStatus
 from slotkeeper.kit.types import Instant, NoNul
+from slotkeeper.pricing.schemas import BreakdownOut
 
 
 class CustomerIn(BaseModel):
@@ -28,6 +29,7 @@ class BookingIn(BaseModel):
     customer: CustomerIn | None = None
     notes: Annotated[str | None, Field(max_length=2000), NoNul] = None
     hold: bool = False
+    discount_code: Annotated[str | None, Field(pattern=r"^[A-Za-z0-9_-]{2,64}$")] = None
 
 
 class CancelIn(BaseModel):
@@ -81,6 +83,7 @@ class BookingOut(BaseModel):
     notes: str | None
     price: str
     currency: str
+    breakdown: BreakdownOut | None = None
     seats: int
     cancelled_by: str | None
     # Set on cancellation: what the service's cancellation policy owes the customer.

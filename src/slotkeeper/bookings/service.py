@@ -20,7 +20,7 @@ from slotkeeper.bookings import repository
 from slotkeeper.bookings.models import Booking, BookingEvent
 from slotkeeper.bookings.schemas import BookingIn
 from slotkeeper.catalog import repository as catalog_repository
-from slotkeeper.catalog.models import Provider, Service
+from slotkeeper.catalog.models import Organization, Provider, Service
 from slotkeeper.catalog.service import get_provider, get_service
 from slotkeeper.domain.lifecycle import EXPIRING, BookingStatus, IllegalTransition, transition
 from slotkeeper.domain.policies import (
@@ -41,6 +41,7 @@ from slotkeeper.kit.problems import (
     Unauthorized,
 )
 from slotkeeper.kit.security import manage_token, token_hash
+from slotkeeper.pricing import service as pricing
 
 S = BookingStatus
 
@@ -192,6 +193,11 @@ async def book_slot(
         # transactions, so concurrent requests can both pass the check.
         await session.commit()
 
+    org = await session.get(Organization, service.organization_id)
+    assert org is not None  # foreign key
+    breakdown, code = await pricing.price(
+        session, org, service, duration, data.discount_code, now, take_use=True
+    )
     block = rules.block(start)
     if service.requires_approval:
         status, expires = S.REQUESTED, min(now + request_ttl, start)
@@ -221,7 +227,13 @@ async def book_slot(
         seats=1,
         hold_expires_at=expires,
         manage_token_hash=token_hash(token) if token else None,
-        price_minor=service.price_minor,
+        price_minor=breakdown.total,
+        base_minor=breakdown.base,
+        discount_minor=breakdown.discount,
+        platform_fee_minor=breakdown.platform_fee,
+        vat_minor=breakdown.vat,
+        vat_inclusive=breakdown.vat_inclusive,
+        discount_code_id=code.id if code else None,
         currency=service.currency,
         created_at=now,
         updated_at=now,

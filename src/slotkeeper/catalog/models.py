@@ -16,6 +16,10 @@ class Organization(IdMixin, Base):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     timezone: Mapped[str] = mapped_column(String(64))
     currency: Mapped[str] = mapped_column(String(3))
+    # Percentages in basis points (2000 = 20 %): exact on every database.
+    vat_basis_points: Mapped[int] = mapped_column(default=0)
+    vat_inclusive: Mapped[bool] = mapped_column(default=True)
+    platform_fee_basis_points: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
 
 
@@ -73,6 +77,8 @@ class Service(IdMixin, Base):
     duration_minutes: Mapped[int]
     duration_options: Mapped[list[int]] = mapped_column(JSON)
     price_minor: Mapped[int] = mapped_column(BigInteger)
+    # A price per duration option where they differ: {"90": 6500}; else price_minor.
+    duration_prices: Mapped[dict[str, int] | None] = mapped_column(JSON)
     currency: Mapped[str] = mapped_column(String(3))
     capacity: Mapped[int] = mapped_column(default=1)
     buffer_before_minutes: Mapped[int] = mapped_column(default=0)

@@ -22,6 +22,7 @@ from slotkeeper.catalog.schemas import (
 from slotkeeper.domain.money import format_minor
 from slotkeeper.kit.deps import DB, ClockDep
 from slotkeeper.kit.types import NoNul
+from slotkeeper.pricing.schemas import percent_text
 
 router = APIRouter(tags=["catalog"])
 
@@ -37,6 +38,9 @@ def organization_out(org: Organization, locations: list[Location]) -> Organizati
         slug=org.slug,
         timezone=org.timezone,
         currency=org.currency,
+        vat_percent=percent_text(org.vat_basis_points),
+        vat_inclusive=org.vat_inclusive,
+        platform_fee_percent=percent_text(org.platform_fee_basis_points),
         locations=[location_out(loc) for loc in locations if loc.organization_id == org.id],
     )
 
@@ -61,6 +65,9 @@ def service_out(svc: Service, provider_ids: list[uuid.UUID]) -> ServiceOut:
         duration_minutes=svc.duration_minutes,
         duration_options=svc.duration_options,
         price=format_minor(svc.price_minor, svc.currency),
+        duration_prices={k: format_minor(v, svc.currency) for k, v in svc.duration_prices.items()}
+        if svc.duration_prices
+        else None,
         currency=svc.currency,
         provider_ids=provider_ids,
         capacity=svc.capacity,

@@ -60,6 +60,9 @@ class OrganizationOut(BaseModel):
     slug: str
     timezone: str
     currency: str
+    vat_percent: str = "0.00"
+    vat_inclusive: bool = True
+    platform_fee_percent: str = "0.00"
     locations: list[LocationOut] = []
 
 
@@ -98,6 +101,10 @@ class ServiceIn(Strict):
     max_advance_days: Annotated[int, Field(ge=1, le=730)] = 90
     slot_step_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 15
     requires_approval: bool = False
+    # Prices of other duration options where they differ: {"90": "65.00"}.
+    duration_prices: Annotated[
+        dict[int, Annotated[str, AfterValidator(_check_price)]] | None, Field(max_length=20)
+    ] = None
     free_cancellation_hours: Annotated[int, Field(ge=0, le=24 * 365)] = 24
     late_refund_percent: Annotated[int, Field(ge=0, le=100)] = 0
     reschedule_cutoff_hours: Annotated[int, Field(ge=0, le=24 * 365)] = 2
@@ -106,6 +113,8 @@ class ServiceIn(Strict):
     def _durations(self) -> ServiceIn:
         options = sorted(set(self.duration_options or []) | {self.duration_minutes})
         self.duration_options = options
+        if self.duration_prices and not set(self.duration_prices) <= set(options):
+            raise ValueError("duration_prices may only price the service's duration options")
         if len(set(self.provider_ids)) != len(self.provider_ids):
             raise ValueError("provider_ids lists a provider twice")
         return self
@@ -119,6 +128,7 @@ class ServiceOut(BaseModel):
     duration_options: list[int]
     price: str
     currency: str
+    duration_prices: dict[str, str] | None = None
     provider_ids: list[uuid.UUID]
     capacity: int
     buffer_before_minutes: int

@@ -47,6 +47,9 @@ async def create_organization(
         slug=slug,
         timezone=data.timezone,
         currency=data.currency,
+        vat_basis_points=0,
+        vat_inclusive=True,
+        platform_fee_basis_points=0,
         created_at=now,
     )
     session.add(org)
@@ -111,8 +114,17 @@ async def create_service(session: AsyncSession, org: Organization, data: Service
         raise Invalid(f"price: {exc}") from exc
     if price_minor > MAX_PRICE_MINOR:
         raise Invalid(f"price: {data.price} {org.currency} is too large.")
+    duration_prices = {}
+    for minutes, text in (data.duration_prices or {}).items():
+        try:
+            duration_prices[str(minutes)] = to_minor(text, org.currency)
+        except ValueError as exc:
+            raise Invalid(f"duration_prices: {exc}") from exc
+        if duration_prices[str(minutes)] > MAX_PRICE_MINOR:
+            raise Invalid(f"duration_prices: {text} {org.currency} is too large.")
     service = Service(
         organization_id=org.id,
+        duration_prices=duration_prices or None,
         name=data.name.strip(),
         duration_minutes=data.duration_minutes,
         duration_options=data.duration_options or [data.duration_minutes],

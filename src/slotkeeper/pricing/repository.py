@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from slotkeeper.pricing.models import DiscountCode
+
+
+async def code_of(session: AsyncSession, org_id: uuid.UUID, code: str) -> DiscountCode | None:
+    result = await session.execute(
+        select(DiscountCode).where(
+            DiscountCode.organization_id == org_id, DiscountCode.code == code.upper()
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def codes_of(session: AsyncSession, org_id: uuid.UUID) -> list[DiscountCode]:
+    result = await session.execute(
+        select(DiscountCode)
+        .where(DiscountCode.organization_id == org_id)
+        .order_by(DiscountCode.code)
+    )
+    return list(result.scalars())
+
+
+async def take_use(session: AsyncSession, code_id: uuid.UUID) -> bool:
+    """Count one use if the limit allows it, in one conditional update: concurrent
+    bookings queue on the row and re-check the limit, so it is never exceeded."""
+    result = await session.execute(
+        update(DiscountCode)
+        .where(
+            DiscountCode.id == code_id,
+            or_(DiscountCode.max_uses.is_(None), DiscountCode.uses < DiscountCode.max_uses),
+        )
+        .values(uses=DiscountCode.uses + 1)
+        .returning(DiscountCode.uses)
+        .execution_options(synchronize_session=False)
+    )
+    return result.first() is not None

@@ -1,0 +1,149 @@
+"""Quotes and discount codes: the domain's pricing rules applied to stored settings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from slotkeeper.catalog.models import Organization, Service
+from slotkeeper.domain.money import MoneyError, format_minor, to_minor
+from slotkeeper.domain.pricing import (
+    Breakdown,
+    Discount,
+    DiscountKind,
+    DiscountRefusal,
+    PricingPolicy,
+    discount_applies,
+    price_for_duration,
+    quote,
+)
+from slotkeeper.kit.problems import Conflict, Invalid
+from slotkeeper.pricing import repository
+from slotkeeper.pricing.models import DiscountCode
+from slotkeeper.pricing.schemas import (
+    BreakdownOut,
+    DiscountCodeIn,
+    DiscountCodeOut,
+    basis_points,
+    percent_text,
+)
+
+
+def policy_of(org: Organization) -> PricingPolicy:
+    return PricingPolicy(
+        currency=org.currency,
+        platform_fee_percent=Decimal(org.platform_fee_basis_points) / 100,
+        vat_percent=Decimal(org.vat_basis_points) / 100,
+        vat_inclusive=org.vat_inclusive,
+    )
+
+
+def item_price(service: Service, duration: int) -> int:
+    """The service's price for ``duration``: its own price where one is set, else the
+    service's price (the same for every duration)."""
+    prices = dict.fromkeys(service.duration_options, service.price_minor)
+    prices.update(
+        {int(minutes): price for minutes, price in (service.duration_prices or {}).items()}
+    )
+    return price_for_duration(prices, duration)
+
+
+def discount_of(row: DiscountCode, currency: str) -> Discount:
+    percent = row.kind == DiscountKind.PERCENT.value
+    return Discount(
+        kind=DiscountKind(row.kind),
+        value=Decimal(row.value) / 100 if percent else row.value,
+        code=row.code,
+        currency=None if percent else currency,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        max_uses=row.max_uses,
+        services=frozenset(uuid.UUID(s) for s in row.service_ids)
+        if row.service_ids is not None
+        else None,
+    )
+
+
+async def price(
+    session: AsyncSession,
+    org: Organization,
+    service: Service,
+    duration: int,
+    code: str | None,
+    now: datetime,
+    take_use: bool = False,
+) -> tuple[Breakdown, DiscountCode | None]:
+    """The breakdown for one booking of ``service``; ``take_use`` counts the code's use
+    (when booking), refusing it if concurrent bookings used the last one meanwhile."""
+    row = None
+    discount = None
+    if code is not None:
+        row = await repository.code_of(session, org.id, code)
+        if row is None:
+            raise Invalid(f"Unknown discount code {code!r}.")
+        discount = discount_of(row, org.currency)
+        refusal = discount_applies(discount, service.id, now, row.uses, org.currency)
+        if refusal is DiscountRefusal.USED_UP:
+            raise Conflict(refusal.message)
+        if refusal is not None:
+            raise Invalid(refusal.message)
+        if take_use and not await repository.take_use(session, row.id):
+            raise Conflict(DiscountRefusal.USED_UP.message)
+    return quote(item_price(service, duration), policy_of(org), discount), row
+
+
+def breakdown_out(b: Breakdown) -> BreakdownOut:
+    money = {
+        name: format_minor(getattr(b, name), b.currency)
+        for name in ("base", "discount", "subtotal", "platform_fee", "vat", "total")
+    }
+    return BreakdownOut(currency=b.currency, vat_inclusive=b.vat_inclusive, **money)
+
+
+async def create_code(
+    session: AsyncSession, org: Organization, data: DiscountCodeIn, now: datetime
+) -> DiscountCode:
+    if await repository.code_of(session, org.id, data.code) is not None:
+        raise Conflict(f"The code {data.code.upper()} exists already.")
+    if data.kind == "percent":
+        value = basis_points(data.value)
+    else:
+        try:
+            value = to_minor(data.value, org.currency)
+        except MoneyError as exc:
+            raise Invalid(f"value: {exc}") from exc
+    if value <= 0:
+        raise Invalid("value: a discount must take something off.")
+    row = DiscountCode(
+        organization_id=org.id,
+        code=data.code.upper(),
+        kind=data.kind,
+        value=value,
+        valid_from=data.valid_from,
+        valid_until=data.valid_until,
+        max_uses=data.max_uses,
+        uses=0,
+        service_ids=[str(s) for s in data.service_ids] if data.service_ids else None,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+def code_out(row: DiscountCode, currency: str) -> DiscountCodeOut:
+    value = percent_text(row.value) if row.kind == "percent" else format_minor(row.value, currency)
+    return DiscountCodeOut(
+        id=row.id,
+        code=row.code,
+        kind=row.kind,
+        value=value,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        max_uses=row.max_uses,
+        uses=row.uses,
+        service_ids=[uuid.UUID(s) for s in row.service_ids] if row.service_ids else None,
+    )
