@@ -20,7 +20,7 @@ from slotkeeper.bookings import repository
 from slotkeeper.bookings.models import Booking, BookingEvent
 from slotkeeper.bookings.schemas import BookingIn
 from slotkeeper.catalog import repository as catalog_repository
-from slotkeeper.catalog.models import Organization, Provider, Service
+from slotkeeper.catalog.models import Provider, Service
 from slotkeeper.catalog.service import get_provider, get_service
 from slotkeeper.domain.lifecycle import EXPIRING, BookingStatus, IllegalTransition, transition
 from slotkeeper.domain.policies import (
@@ -165,14 +165,14 @@ async def book_slot(
     The guard: on PostgreSQL the provider row is locked for the transaction and the
     exclusion constraint has the last word; on SQLite the write transaction is serial.
     """
-    pair = await catalog_repository.service_with_provider(
+    found = await catalog_repository.service_with_provider(
         session, data.service_id, data.provider_id, lock=guard
     )
-    if pair is None:
+    if found is None:
         await get_service(session, data.service_id)  # 404 for an unknown id
         await get_provider(session, data.provider_id)
         raise Invalid("This provider does not offer this service.")
-    service, provider = pair
+    service, provider, org = found
     if data.customer is not None:
         name, email = data.customer.name.strip(), str(data.customer.email).lower()
         phone = data.customer.phone
@@ -193,8 +193,6 @@ async def book_slot(
         # transactions, so concurrent requests can both pass the check.
         await session.commit()
 
-    org = await session.get(Organization, service.organization_id)
-    assert org is not None  # foreign key
     breakdown, code = await pricing.price(
         session, org, service, duration, data.discount_code, now, take_use=True
     )
@@ -521,9 +519,10 @@ async def mark_attendance(
 async def _service_and_locked_provider(
     session: AsyncSession, booking: Booking
 ) -> tuple[Service, Provider]:
-    pair = await catalog_repository.service_with_provider(
+    found = await catalog_repository.service_with_provider(
         session, booking.service_id, booking.provider_id, lock=True
     )
-    if pair is None:
+    if found is None:
         raise InvalidTransition("The provider no longer offers this service.")
-    return pair
+    service, provider, _ = found
+    return service, provider

@@ -125,20 +125,21 @@ async def providers_offering(session: AsyncSession, service_id: uuid.UUID) -> li
 
 async def service_with_provider(
     session: AsyncSession, service_id: uuid.UUID, provider_id: uuid.UUID, lock: bool
-) -> tuple[Service, Provider] | None:
-    """The service and a provider who offers it, in one query.
+) -> tuple[Service, Provider, Organization] | None:
+    """The service, a provider who offers it and their organization, in one query.
 
     With ``lock`` on PostgreSQL the provider row is locked until the transaction ends, so
     bookings of one provider are checked and inserted one at a time (SQLite's write
     transactions are serial already).
     """
     query = (
-        select(Service, Provider)
+        select(Service, Provider, Organization)
         .join(ServiceProvider, ServiceProvider.service_id == Service.id)
         .join(Provider, Provider.id == ServiceProvider.provider_id)
+        .join(Organization, Organization.id == Service.organization_id)
         .where(Service.id == service_id, Provider.id == provider_id)
     )
     if lock and session.bind.dialect.name == "postgresql":
         query = query.with_for_update(of=Provider)
     row = (await session.execute(query)).first()
-    return (row[0], row[1]) if row is not None else None
+    return (row[0], row[1], row[2]) if row is not None else None
