@@ -123,3 +123,10 @@ def test_who_may_confirm_a_hold(client, clock) -> None:
     clock.advance(timedelta(minutes=9))
     confirmed = ok(client.post(url, headers=login(client, customer)))
     assert confirmed["status"] == "confirmed"
+
+
+def test_a_hold_never_outlives_the_start(client, clock) -> None:
+    world = make_world(client, timezone="UTC")
+    clock.set(clock.now().replace(day=3, hour=9, minute=55))
+    held = book(client, world, TEN, hold=True)
+    assert held["hold_expires_at"] == "2027-03-03T10:00:00Z"  # not 10:05

@@ -93,3 +93,15 @@ def test_a_retried_hold_is_still_one_hold(client) -> None:
     assert [b["status"] for b in _all_bookings(client, world)] == ["held"]
     book(client, world, f"{DAY}T11:00:00Z")
     assert len(_all_bookings(client, world)) == 2
+
+
+def test_guests_with_the_same_key_do_not_share_it(client) -> None:
+    world = make_world(client)
+    key = {"Idempotency-Key": "retry-1"}
+    first = client.post(f"{API}/bookings", headers=key, json=booking_body(
+        world, "2027-03-03T09:00:00Z", customer={"name": "A", "email": "a@example.com"}))
+    second = client.post(f"{API}/bookings", headers=key, json=booking_body(
+        world, "2027-03-03T11:00:00Z", customer={"name": "B", "email": "b@example.com"}))
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["id"] != second.json()["id"]
+    assert "Idempotent-Replayed" not in second.headers

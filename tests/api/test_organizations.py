@@ -135,3 +135,13 @@ def test_search_by_name_and_city(client) -> None:
     # Paging.
     assert names(city=city, limit=1) == [f"Clinic Borealis {tag}"]
     assert names(city=city, limit=1, offset=1) == [f"Salon Aurora {tag}"]
+
+
+def test_provider_emails_are_not_public(client) -> None:
+    owner = register(client)
+    org = make_org(client, owner)
+    provider = make_provider(client, owner, org, email="dr.lee@example.com")
+    assert provider["email"] == "dr.lee@example.com"  # the manager who created it
+    assert ok(client.get(f"{API}/providers/{provider['id']}"))["email"] is None
+    listed = ok(client.get(f"{API}/organizations/{org['id']}/providers"))
+    assert [p["email"] for p in listed] == [None]

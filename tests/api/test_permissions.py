@@ -68,6 +68,13 @@ def test_provider_with_an_account_manages_their_own_calendar(client) -> None:
     provider = make_provider(client, owner, org, email=person["email"])
     service = make_service(client, owner, org, [provider], slot_step_minutes=60)
     world = {"owner": owner, "org": org, "provider": provider, "service": service}
+    # An email proves nothing (anyone may register it first): no link until a manager
+    # links the account the person gave them.
+    assert ok(client.get(f"{API}/me", headers=person["headers"]))["provider_ids"] == []
+    problem(client.put(f"{API}/providers/{provider['id']}/account",
+                       json={"user_id": person["id"]}, headers=person["headers"]), 403)
+    ok(client.put(f"{API}/providers/{provider['id']}/account", json={"user_id": person["id"]},
+                  headers=owner["headers"]))
 
     me = ok(client.get(f"{API}/me", headers=person["headers"]))
     assert me["provider_ids"] == [provider["id"]]

@@ -18,8 +18,13 @@ from slotkeeper.kit.problems import Invalid
 MAX_KEY_LENGTH = 255
 
 
-def scope_of(user: User | None) -> str:
-    return f"user:{user.id}" if user else "guest"
+def scope_of(user: User | None, guest_email: str | None) -> str:
+    """Keys are per account, or for guests per email: one guest's key never replays
+    another guest's booking (and its manage token)."""
+    if user is not None:
+        return f"user:{user.id}"
+    email = (guest_email or "").strip().lower()
+    return "guest:" + hashlib.sha256(email.encode()).hexdigest()[:40]
 
 
 def fingerprint(body: dict[str, Any]) -> str:

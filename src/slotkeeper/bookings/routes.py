@@ -109,7 +109,7 @@ async def create_booking(
 ) -> Any:
     now = clock.now()
     key = idempotency.check_key(idempotency_key) if idempotency_key is not None else None
-    scope = idempotency.scope_of(user)
+    scope = idempotency.scope_of(user, str(body.customer.email) if body.customer else None)
     print_ = idempotency.fingerprint(body.model_dump(mode="json"))
 
     def replayed(stored: IdempotencyRecord) -> JSONResponse:

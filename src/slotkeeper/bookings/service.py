@@ -200,7 +200,7 @@ async def book_slot(
     if service.requires_approval:
         status, expires = S.REQUESTED, min(now + request_ttl, start)
     elif data.hold:
-        status, expires = S.HELD, now + hold_ttl
+        status, expires = S.HELD, min(now + hold_ttl, start)
     else:
         status, expires = S.CONFIRMED, None
     booking_id = uuid.uuid4()

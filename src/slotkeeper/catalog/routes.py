@@ -14,6 +14,7 @@ from slotkeeper.catalog.schemas import (
     LocationOut,
     OrganizationIn,
     OrganizationOut,
+    ProviderAccountIn,
     ProviderIn,
     ProviderOut,
     ServiceIn,
@@ -45,13 +46,16 @@ def organization_out(org: Organization, locations: list[Location]) -> Organizati
     )
 
 
-def provider_out(provider: Provider, location_ids: list[uuid.UUID]) -> ProviderOut:
+def provider_out(
+    provider: Provider, location_ids: list[uuid.UUID], public: bool = False
+) -> ProviderOut:
+    """``public``: for anyone, so without the provider's email (personal data)."""
     return ProviderOut(
         id=provider.id,
         organization_id=provider.organization_id,
         name=provider.name,
         timezone=provider.timezone,
-        email=provider.email,
+        email=None if public else provider.email,
         location_ids=location_ids,
         visibility=provider.visibility,
     )
@@ -165,7 +169,7 @@ async def list_providers(org_id: uuid.UUID, db: DB) -> list[ProviderOut]:
         org = await service.get_organization(session, org_id)
         providers = await repository.providers_of_org(session, org.id)
         locations = await repository.location_ids_of_providers(session, [p.id for p in providers])
-    return [provider_out(p, locations[p.id]) for p in providers]
+    return [provider_out(p, locations[p.id], public=True) for p in providers]
 
 
 @router.post(
@@ -195,12 +199,29 @@ async def list_services(org_id: uuid.UUID, db: DB) -> list[ServiceOut]:
     return [service_out(s, providers[s.id]) for s in services]
 
 
+@router.put(
+    "/providers/{provider_id}/account",
+    response_model=ProviderOut,
+    operation_id="linkProviderAccount",
+)
+async def link_provider_account(
+    provider_id: uuid.UUID, body: ProviderAccountIn, user: CurrentUser, db: DB
+) -> ProviderOut:
+    """Link the account that acts as this provider (its own calendar and bookings)."""
+    async with db.write() as session:
+        provider = await service.get_provider(session, provider_id)
+        await require_manager(session, user, provider.organization_id)
+        await service.link_account(session, provider, body.user_id)
+        locations = await repository.location_ids_of_providers(session, [provider.id])
+    return provider_out(provider, locations[provider.id])
+
+
 @router.get("/providers/{provider_id}", response_model=ProviderOut, operation_id="getProvider")
 async def get_provider(provider_id: uuid.UUID, db: DB) -> ProviderOut:
     async with db.read() as session:
         provider = await service.get_provider(session, provider_id)
         locations = await repository.location_ids_of_providers(session, [provider.id])
-    return provider_out(provider, locations[provider.id])
+    return provider_out(provider, locations[provider.id], public=True)
 
 
 @router.get("/services/{service_id}", response_model=ServiceOut, operation_id="getService")

@@ -73,6 +73,10 @@ class ProviderIn(Strict):
     location_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
 
 
+class ProviderAccountIn(Strict):
+    user_id: uuid.UUID
+
+
 class ProviderOut(BaseModel):
     id: uuid.UUID
     organization_id: uuid.UUID

@@ -84,13 +84,13 @@ async def create_provider(session: AsyncSession, org: Organization, data: Provid
     missing = [str(i) for i in wanted if i not in found]
     if missing:
         raise Invalid(f"Unknown location ids for this organization: {', '.join(missing)}")
-    user = await accounts_repository.user_by_email(session, data.email) if data.email else None
+    # No account is linked from the email: nobody has proven they own it (see link_account).
     provider = Provider(
         organization_id=org.id,
         name=data.name.strip(),
         timezone=data.timezone,
         email=data.email.lower() if data.email else None,
-        user_id=user.id if user else None,
+        user_id=None,
         visibility="public",
     )
     session.add(provider)
@@ -163,3 +163,14 @@ async def get_service(session: AsyncSession, service_id: uuid.UUID) -> Service:
     if service is None:
         raise NotFound(f"No service {service_id}.")
     return service
+
+
+async def link_account(session: AsyncSession, provider: Provider, user_id: uuid.UUID) -> Provider:
+    """Let an account act as this provider. The organization's manager vouches for it (the
+    person gives them their account id); an email alone proves nothing."""
+    user = await accounts_repository.user_by_id(session, user_id)
+    if user is None:
+        raise Invalid(f"No account {user_id}.")
+    provider.user_id = user.id
+    await session.flush()
+    return provider

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -114,6 +115,14 @@ def install_problem_handlers(app: FastAPI) -> None:
         body = Invalid(detail).body()
         body["errors"] = errors
         return problem_response(422, body)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        # Two requests raced past a uniqueness check (same email, slug, code ...): the
+        # database refused the second; it conflicts with what the first just stored.
+        return problem_response(
+            409, Conflict("This conflicts with data that was just saved; reload and retry.").body()
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
