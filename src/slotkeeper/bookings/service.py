@@ -122,6 +122,25 @@ def _is_exclusion_violation(exc: IntegrityError) -> bool:
     return "bookings_no_overlap" in str(exc.orig)
 
 
+async def _flush_or_taken(session: AsyncSession) -> None:
+    """Write pending changes; the exclusion constraint refusing them means a concurrent
+    booking took the time first."""
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if _is_exclusion_violation(exc):
+            raise SlotTaken("This time was just taken. Pick another time.") from exc
+        raise
+
+
+def _place(booking: Booking, rules: SlotRules, start: datetime) -> None:
+    """Put ``booking`` (and the provider's busy block) at ``start``."""
+    block = rules.block(start)
+    booking.start_at, booking.end_at = start, start + rules.duration
+    booking.block_start, booking.block_end = block.start, block.end
+    booking.slot_key = rules.occurrence_key(start) or str(booking.id)
+
+
 async def _require_free(
     session: AsyncSession,
     provider: Provider,
@@ -238,12 +257,7 @@ async def book_slot(
     )
     session.add(booking)
     record(session, booking, None, Actor.CUSTOMER if user else Actor.GUEST, now, user)
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        if _is_exclusion_violation(exc):
-            raise SlotTaken("This time was just taken. Pick another time.") from exc
-        raise
+    await _flush_or_taken(session)
     return Created(booking, token)
 
 
@@ -398,10 +412,7 @@ async def reschedule(
     rules = rules_for(service, booking.duration_minutes)
     await _require_free(session, provider, rules, start, now, moving=booking.id)
     old = booking.start_at
-    block = rules.block(start)
-    booking.start_at, booking.end_at = start, start + rules.duration
-    booking.block_start, booking.block_end = block.start, block.end
-    booking.slot_key = rules.occurrence_key(start) or str(booking.id)
+    _place(booking, rules, start)
     booking.updated_at = now
     record(
         session,
@@ -412,12 +423,7 @@ async def reschedule(
         user,
         f"rescheduled from {old.isoformat()} to {start.isoformat()}",
     )
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        if _is_exclusion_violation(exc):
-            raise SlotTaken("This time was just taken. Pick another time.") from exc
-        raise
+    await _flush_or_taken(session)
 
 
 async def decline(
@@ -486,18 +492,10 @@ async def accept_suggestion(
     service, provider = await _service_and_locked_provider(session, booking)
     rules = rules_for(service, booking.duration_minutes)
     await _require_free(session, provider, rules, start, now)
-    block = rules.block(start)
-    booking.start_at, booking.end_at = start, start + rules.duration
-    booking.block_start, booking.block_end = block.start, block.end
-    booking.slot_key = rules.occurrence_key(start) or str(booking.id)
+    _place(booking, rules, start)
     previous = _move(booking, S.CONFIRMED, now)
     record(session, booking, previous, actor, now, user, f"picked {start.isoformat()}")
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        if _is_exclusion_violation(exc):
-            raise SlotTaken("This time was just taken. Pick another suggested time.") from exc
-        raise
+    await _flush_or_taken(session)
 
 
 async def mark_attendance(
