@@ -119,7 +119,7 @@ async def _book_first_free(
         provider = providers[i % len(providers)]
         rules = rules_for(service, service.duration_minutes)
         cal = (await calendars(session, [provider], span, rules, now))[provider.id]
-        free = generate_slots(cal.windows, cal.busy, rules, now, span)
+        free = generate_slots(cal.windows, cal.busy, rules, now, span, cal.origins)
         if not free:
             continue
         start = free[(i * 7) % len(free)].start

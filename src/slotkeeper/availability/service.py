@@ -23,6 +23,7 @@ from slotkeeper.domain.availability import (
     Schedule,
     WeeklyWindow,
     availability_windows,
+    grid_origins,
     local_dates_covering,
 )
 from slotkeeper.domain.ranges import TimeRange
@@ -111,6 +112,8 @@ class Calendar:
     busy: list[Busy]
     # Holds that ran out but are not marked expired yet: they no longer block.
     stale_holds: list[TimeRange] = field(default_factory=list)
+    # Where step grids start (each local day's windows), whatever span was asked.
+    origins: list[datetime] = field(default_factory=list)
 
 
 def rules_for(service: Service, duration_minutes: int) -> SlotRules:
@@ -168,7 +171,12 @@ async def calendars(
     result = {}
     for p in providers:
         schedule = Schedule(zone(p.timezone), weekly[p.id], overrides[p.id])
-        result[p.id] = Calendar(availability_windows(schedule, span), busy[p.id], stale[p.id])
+        result[p.id] = Calendar(
+            availability_windows(schedule, span),
+            busy[p.id],
+            stale[p.id],
+            grid_origins(schedule, span),
+        )
     return result
 
 
@@ -188,7 +196,8 @@ async def find_slots(
     found: list[tuple[uuid.UUID, Slot]] = []
     for provider_id, cal in (await calendars(session, providers, span, rules, now)).items():
         found.extend(
-            (provider_id, s) for s in generate_slots(cal.windows, cal.busy, rules, now, span)
+            (provider_id, s)
+            for s in generate_slots(cal.windows, cal.busy, rules, now, span, cal.origins)
         )
     found.sort(key=lambda item: (item[1].start, str(item[0])))
     return found

@@ -157,7 +157,7 @@ async def _require_free(
     block = rules.block(start)
     probe = TimeRange(start, start + timedelta(microseconds=1))
     calendar = (await calendars(session, [provider], probe, rules, now, moving))[provider.id]
-    if not is_offered(start, calendar.windows, rules, now):
+    if not is_offered(start, calendar.windows, rules, now, calendar.origins):
         raise Invalid(
             "This start time is not offered: it is outside the provider's hours, off the "
             "service's time grid, too soon (minimum notice) or too far ahead."
@@ -165,7 +165,7 @@ async def _require_free(
     if any(stale.overlaps(block) for stale in calendar.stale_holds):
         expired = await repository.expire_run_out(session, now, provider.id, block)
         _record_expired(session, expired, now)
-    if not generate_slots(calendar.windows, calendar.busy, rules, now, probe):
+    if not generate_slots(calendar.windows, calendar.busy, rules, now, probe, calendar.origins):
         raise SlotTaken("This time is no longer available. Pick another time.")
 
 

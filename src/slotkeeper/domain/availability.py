@@ -123,6 +123,24 @@ def availability_windows(schedule: Schedule, span: TimeRange) -> list[TimeRange]
     return [window for window in merge(ranges) if window.overlaps(span)]
 
 
+def grid_origins(schedule: Schedule, span: TimeRange) -> list[datetime]:
+    """Where step grids start: the start of each local day's (merged) windows.
+
+    A window chained across midnight (22:00-24:00 then 00:00-03:00) restarts its grid at
+    each local day, so the grid never depends on which dates a caller asked for: a start
+    listed for one range is offered for any other range, and when booked.
+    """
+    origins: list[datetime] = []
+    for day in local_dates_covering(span, schedule.timezone):
+        day_ranges = []
+        for window in schedule.windows_on(day):
+            utc = window_to_utc(day, window, schedule.timezone)
+            if utc is not None:
+                day_ranges.append(utc)
+        origins.extend(r.start for r in merge(day_ranges))
+    return sorted(set(origins))
+
+
 def day_span(first: date, last: date, zone: ZoneInfo) -> TimeRange:
     """From local midnight starting ``first`` to local midnight after ``last`` (inclusive)."""
     return TimeRange(

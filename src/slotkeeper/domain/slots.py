@@ -10,6 +10,7 @@ the window's start. Group services (capacity > 1) offer a start while fewer than
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -113,14 +114,29 @@ def _ceil_to_grid(instant: datetime, origin: datetime, step: timedelta) -> datet
     return origin + steps * step
 
 
+def _segments(
+    window: TimeRange, origins: Sequence[datetime] | None
+) -> list[tuple[datetime, datetime]]:
+    """(grid origin, end of the starts it owns) pieces of ``window``: one from the window's
+    start, and one more from each later origin inside it (see grid_origins)."""
+    inside = [o for o in origins or () if window.start < o < window.end]
+    bounds = [window.start, *inside, window.end]
+    return list(itertools.pairwise(bounds))
+
+
 def generate_slots(
     windows: Sequence[TimeRange],
     busy: Iterable[Busy],
     rules: SlotRules,
     now: datetime,
     within: TimeRange,
+    origins: Sequence[datetime] | None = None,
 ) -> list[Slot]:
-    """Offered starts in ``within`` (by start time), sorted, with seats left."""
+    """Offered starts in ``within`` (by start time), sorted, with seats left.
+
+    A start must keep its whole block inside its window; it lies on the step grid of the
+    last grid origin before it (the window's start, or a later one of ``origins``).
+    """
     index = _BusyIndex(busy)
     earliest = max(within.start, now + rules.min_notice)
     latest = now + rules.max_advance
@@ -131,11 +147,13 @@ def generate_slots(
         rules.step,
     )
     slots: list[Slot] = []
-    for window in windows:
+    for window, origin, owned_until in (
+        (w, o, end) for w in windows for o, end in _segments(w, origins)
+    ):
         # The first start whose leading buffer fits the window, then every step after it.
-        start = _ceil_to_grid(max(window.start + before, earliest), window.start, step)
+        start = _ceil_to_grid(max(window.start + before, earliest, origin), origin, step)
         last = min(window.end - duration - after, latest)
-        while start <= last and start < within.end:
+        while start <= last and start < within.end and start < owned_until:
             hits = index.overlapping(start - before, start + duration + after)
             key = rules.occurrence_key(start)
             if key is None:  # capacity 1: any busy time blocks
@@ -146,7 +164,7 @@ def generate_slots(
                 # Every later start whose block begins before this busy time ends
                 # overlaps it too: jump to the first grid start past it.
                 reach = max(h.block.end for h in hits)
-                start = _ceil_to_grid(reach + before, window.start, step)
+                start = _ceil_to_grid(reach + before, origin, step)
                 continue
             # A group occurrence: seats of this very occurrence count, anything else
             # blocks (and a later start may be that other occurrence, so no jump).
@@ -163,7 +181,9 @@ def is_offered(
     windows: Sequence[TimeRange],
     rules: SlotRules,
     now: datetime,
+    origins: Sequence[datetime] | None = None,
 ) -> bool:
     """Whether ``start`` is a start time the schedule offers, ignoring bookings."""
     within = TimeRange(start, start + timedelta(microseconds=1))
-    return any(s.start == start for s in generate_slots(windows, (), rules, now, within))
+    offered = generate_slots(windows, (), rules, now, within, origins)
+    return any(s.start == start for s in offered)
