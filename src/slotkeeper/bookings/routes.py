@@ -330,6 +330,15 @@ async def accept_suggestion(
     return await _act(db, booking_id, user, token, step)
 
 
+async def _mark(
+    db: Database, booking_id: uuid.UUID, user: User, clock: ClockDep, outcome: BookingStatus
+) -> BookingOut:
+    async def step(session: AsyncSession, booking: Booking, actor: service.Actor) -> None:
+        await service.mark_attendance(session, booking, actor, user, outcome, clock.now())
+
+    return await _act(db, booking_id, user, None, step)
+
+
 @router.post(
     "/bookings/{booking_id}/complete", response_model=BookingOut, operation_id="completeBooking"
 )
@@ -337,13 +346,7 @@ async def complete_booking(
     booking_id: uuid.UUID, user: CurrentUser, db: DB, clock: ClockDep
 ) -> BookingOut:
     """The provider marks a booking that has started as completed."""
-
-    async def step(session: AsyncSession, booking: Booking, actor: service.Actor) -> None:
-        await service.mark_attendance(
-            session, booking, actor, user, BookingStatus.COMPLETED, clock.now()
-        )
-
-    return await _act(db, booking_id, user, None, step)
+    return await _mark(db, booking_id, user, clock, BookingStatus.COMPLETED)
 
 
 @router.post("/bookings/{booking_id}/no-show", response_model=BookingOut, operation_id="markNoShow")
@@ -351,13 +354,7 @@ async def mark_no_show(
     booking_id: uuid.UUID, user: CurrentUser, db: DB, clock: ClockDep
 ) -> BookingOut:
     """The provider marks a booking whose customer did not come."""
-
-    async def step(session: AsyncSession, booking: Booking, actor: service.Actor) -> None:
-        await service.mark_attendance(
-            session, booking, actor, user, BookingStatus.NO_SHOW, clock.now()
-        )
-
-    return await _act(db, booking_id, user, None, step)
+    return await _mark(db, booking_id, user, clock, BookingStatus.NO_SHOW)
 
 
 @router.post(

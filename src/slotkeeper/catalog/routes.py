@@ -137,8 +137,7 @@ async def create_location(
     org_id: uuid.UUID, body: LocationIn, user: CurrentUser, db: DB
 ) -> LocationOut:
     async with db.write() as session:
-        org = await service.get_organization(session, org_id)
-        await require_manager(session, user, org.id)
+        org = await service.managed_organization(session, org_id, user)
         location = await service.create_location(session, org, body)
     return location_out(location)
 
@@ -153,8 +152,7 @@ async def create_provider(
     org_id: uuid.UUID, body: ProviderIn, user: CurrentUser, db: DB
 ) -> ProviderOut:
     async with db.write() as session:
-        org = await service.get_organization(session, org_id)
-        await require_manager(session, user, org.id)
+        org = await service.managed_organization(session, org_id, user)
         provider = await service.create_provider(session, org, body)
     return provider_out(provider, list(dict.fromkeys(body.location_ids)))
 
@@ -182,8 +180,7 @@ async def create_service(
     org_id: uuid.UUID, body: ServiceIn, user: CurrentUser, db: DB
 ) -> ServiceOut:
     async with db.write() as session:
-        org = await service.get_organization(session, org_id)
-        await require_manager(session, user, org.id)
+        org = await service.managed_organization(session, org_id, user)
         svc = await service.create_service(session, org, body)
     return service_out(svc, body.provider_ids)
 

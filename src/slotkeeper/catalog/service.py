@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts import repository as accounts_repository
 from slotkeeper.accounts.models import Role, User
-from slotkeeper.accounts.service import add_member
+from slotkeeper.accounts.service import add_member, require_manager
 from slotkeeper.catalog import repository
 from slotkeeper.catalog.models import (
     Location,
@@ -62,6 +62,15 @@ async def get_organization(session: AsyncSession, org_id: uuid.UUID) -> Organiza
     org = await session.get(Organization, org_id)
     if org is None:
         raise NotFound(f"No organization {org_id}.")
+    return org
+
+
+async def managed_organization(
+    session: AsyncSession, org_id: uuid.UUID, user: User | None
+) -> Organization:
+    """The organization, if the caller is one of its owners or admins (else 401/403/404)."""
+    org = await get_organization(session, org_id)
+    await require_manager(session, user, org.id)
     return org
 
 

@@ -5,11 +5,10 @@ import uuid
 from fastapi import APIRouter
 
 from slotkeeper.accounts.deps import CurrentUser
-from slotkeeper.accounts.service import require_manager
 from slotkeeper.catalog.repository import services_of_org
 from slotkeeper.catalog.routes import organization_out
 from slotkeeper.catalog.schemas import OrganizationOut
-from slotkeeper.catalog.service import get_organization, get_service
+from slotkeeper.catalog.service import get_organization, get_service, managed_organization
 from slotkeeper.kit.deps import DB, ClockDep
 from slotkeeper.kit.problems import Invalid
 from slotkeeper.pricing import repository, service
@@ -33,8 +32,7 @@ async def set_pricing(
 ) -> OrganizationOut:
     """VAT (inclusive or exclusive) and the platform fee of an organization."""
     async with db.write() as session:
-        org = await get_organization(session, org_id)
-        await require_manager(session, user, org.id)
+        org = await managed_organization(session, org_id, user)
         if body.vat_percent is not None:
             org.vat_basis_points = basis_points(body.vat_percent)
         if body.vat_inclusive is not None:
@@ -54,8 +52,7 @@ async def create_discount_code(
     org_id: uuid.UUID, body: DiscountCodeIn, user: CurrentUser, db: DB, clock: ClockDep
 ) -> DiscountCodeOut:
     async with db.write() as session:
-        org = await get_organization(session, org_id)
-        await require_manager(session, user, org.id)
+        org = await managed_organization(session, org_id, user)
         if body.service_ids:
             own = {s.id for s in await services_of_org(session, org.id)}
             if not set(body.service_ids) <= own:
@@ -73,8 +70,7 @@ async def list_discount_codes(
     org_id: uuid.UUID, user: CurrentUser, db: DB
 ) -> list[DiscountCodeOut]:
     async with db.read() as session:
-        org = await get_organization(session, org_id)
-        await require_manager(session, user, org.id)
+        org = await managed_organization(session, org_id, user)
         rows = await repository.codes_of(session, org.id)
     return [service.code_out(r, org.currency) for r in rows]
 
