@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,16 +68,25 @@ async def blocking_in(
     return [BusyBooking(*row) for row in result.all()]
 
 
+class Expired(NamedTuple):
+    """A hold or request the sweeper (or a booking in its way) marked expired."""
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    previous: BookingStatus
+    provider_id: uuid.UUID
+    service_id: uuid.UUID
+    start: datetime
+    end: datetime
+
+
 async def expire_run_out(
     session: AsyncSession,
     now: datetime,
     provider_id: uuid.UUID | None = None,
     block: TimeRange | None = None,
-) -> list[tuple[uuid.UUID, uuid.UUID, BookingStatus]]:
-    """Mark holds and requests whose deadline passed ``expired``.
-
-    Returns (booking id, organization id, previous status) of each.
-    """
+) -> list[Expired]:
+    """Mark holds and requests whose deadline passed ``expired``."""
     expired = []
     for status in sorted(EXPIRING):
         conditions = [Booking.status == status.value, Booking.hold_expires_at <= now]
@@ -88,10 +98,19 @@ async def expire_run_out(
             update(Booking)
             .where(*conditions)
             .values(status=BookingStatus.EXPIRED.value, updated_at=now)
-            .returning(Booking.id, Booking.organization_id)
+            .returning(
+                Booking.id,
+                Booking.organization_id,
+                Booking.provider_id,
+                Booking.service_id,
+                Booking.start_at,
+                Booking.end_at,
+            )
             .execution_options(synchronize_session=False)
         )
-        expired += [(row[0], row[1], status) for row in result.all()]
+        expired += [
+            Expired(row[0], row[1], status, row[2], row[3], row[4], row[5]) for row in result.all()
+        ]
     return expired
 
 

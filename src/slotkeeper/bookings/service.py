@@ -22,7 +22,14 @@ from slotkeeper.bookings.schemas import BookingIn
 from slotkeeper.catalog import repository as catalog_repository
 from slotkeeper.catalog.models import Provider, Service
 from slotkeeper.catalog.service import get_provider, get_service
-from slotkeeper.domain.lifecycle import EXPIRING, BookingStatus, IllegalTransition, transition
+from slotkeeper.catalog.visibility import require_visible
+from slotkeeper.domain.lifecycle import (
+    BLOCKING,
+    EXPIRING,
+    BookingStatus,
+    IllegalTransition,
+    transition,
+)
 from slotkeeper.domain.policies import (
     CancellationPolicy,
     CancelledBy,
@@ -42,6 +49,7 @@ from slotkeeper.kit.problems import (
 )
 from slotkeeper.kit.security import manage_token, token_hash
 from slotkeeper.pricing import service as pricing
+from slotkeeper.waitlist.service import FreedTime, time_freed
 
 S = BookingStatus
 
@@ -92,30 +100,44 @@ EXPIRY_REASONS = {S.HELD: "hold ran out", S.REQUESTED: "request was not answered
 
 
 def _record_expired(
-    session: AsyncSession,
-    expired: list[tuple[uuid.UUID, uuid.UUID, BookingStatus]],
-    now: datetime,
+    session: AsyncSession, expired: list[repository.Expired], now: datetime
 ) -> None:
     session.add_all(
         BookingEvent(
-            organization_id=org_id,
-            booking_id=booking_id,
-            from_status=previous.value,
+            organization_id=row.organization_id,
+            booking_id=row.id,
+            from_status=row.previous.value,
             to_status=S.EXPIRED.value,
             actor=Actor.SYSTEM.value,
             actor_user_id=None,
-            reason=EXPIRY_REASONS[previous],
+            reason=EXPIRY_REASONS[row.previous],
             at=now,
         )
-        for booking_id, org_id, previous in expired
+        for row in expired
     )
 
 
 async def expire_run_out(session: AsyncSession, now: datetime) -> int:
-    """Mark every run-out hold and unanswered request expired (the sweeper)."""
+    """Mark every run-out hold and unanswered request expired (the sweeper), and tell the
+    waitlist the times they held are free."""
     expired = await repository.expire_run_out(session, now)
     _record_expired(session, expired, now)
+    await time_freed(
+        session,
+        [
+            FreedTime(row.organization_id, row.provider_id, row.service_id, row.start, row.end)
+            for row in expired
+        ],
+        now,
+    )
     return len(expired)
+
+
+def _freed(booking: Booking, start: datetime | None = None) -> list[FreedTime]:
+    """The time ``booking`` held (or held before it moved from ``start``)."""
+    start = start or booking.start_at
+    end = start + timedelta(minutes=booking.duration_minutes)
+    return [FreedTime(booking.organization_id, booking.provider_id, booking.service_id, start, end)]
 
 
 def _is_exclusion_violation(exc: IntegrityError) -> bool:
@@ -192,6 +214,7 @@ async def book_slot(
         await get_provider(session, data.provider_id)
         raise Invalid("This provider does not offer this service.")
     service, provider, org = found
+    await require_visible(session, provider, user)
     if data.customer is not None:
         name, email = data.customer.name.strip(), str(data.customer.email).lower()
         phone = data.customer.phone
@@ -314,12 +337,14 @@ def ran_out(booking: Booking, now: datetime) -> bool:
     )
 
 
-def _expire_if_run_out(session: AsyncSession, booking: Booking, now: datetime) -> S | None:
+async def _expire_if_run_out(session: AsyncSession, booking: Booking, now: datetime) -> S | None:
     """Mark a run-out hold or request expired; returns the status it had, if it was."""
     if not ran_out(booking, now):
         return None
     previous = S(_move(booking, S.EXPIRED, now))
     record(session, booking, previous.value, Actor.SYSTEM, now, reason=EXPIRY_REASONS[previous])
+    await session.flush()
+    await time_freed(session, _freed(booking), now)
     return previous
 
 
@@ -336,7 +361,7 @@ async def confirm(
     Returns the status the booking had if its deadline had passed: it is then marked
     expired, and the caller reports the conflict after this transaction commits.
     """
-    expired = _expire_if_run_out(session, booking, now)
+    expired = await _expire_if_run_out(session, booking, now)
     if expired is not None:
         return expired
     if booking.status == S.REQUESTED.value:
@@ -367,6 +392,9 @@ async def cancel(
     booking.cancel_reason = reason
     booking.refund_due_minor = refund
     record(session, booking, previous, actor, now, user, reason)
+    if S(previous) in BLOCKING:
+        await session.flush()
+        await time_freed(session, _freed(booking), now)
 
 
 async def refund_quote(session: AsyncSession, booking: Booking, actor: Actor, now: datetime) -> int:
@@ -424,6 +452,7 @@ async def reschedule(
         f"rescheduled from {old.isoformat()} to {start.isoformat()}",
     )
     await _flush_or_taken(session)
+    await time_freed(session, _freed(booking, old), now)
 
 
 async def decline(
@@ -437,11 +466,14 @@ async def decline(
     """The provider declines a request, or the customer declines the suggested times."""
     if booking.status == S.REQUESTED.value:
         _require_staff(actor, "decline a request")
-        expired = _expire_if_run_out(session, booking, now)
+        expired = await _expire_if_run_out(session, booking, now)
         if expired is not None:
             return expired
     previous = _move(booking, S.DECLINED, now)
     record(session, booking, previous, actor, now, user, reason)
+    if S(previous) in BLOCKING:
+        await session.flush()
+        await time_freed(session, _freed(booking), now)
     return None
 
 
@@ -456,7 +488,7 @@ async def suggest_times(
 ) -> S | None:
     """Answer a request with other free times; the requested time is freed."""
     _require_staff(actor, "suggest other times")
-    expired = _expire_if_run_out(session, booking, now)
+    expired = await _expire_if_run_out(session, booking, now)
     if expired is not None:
         return expired
     previous = _move(booking, S.TIME_SUGGESTED, now)
@@ -469,6 +501,8 @@ async def suggest_times(
         await _require_free(session, provider, rules, start, now)
     booking.suggested_starts = [start.isoformat() for start in chosen]
     record(session, booking, previous, actor, now, user, reason)
+    await session.flush()
+    await time_freed(session, _freed(booking), now)
     return None
 
 

@@ -1,0 +1,13 @@
+"""Who may see a provider's calendar: public, connected customers only, or private."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from slotkeeper.accounts.models import User
+from slotkeeper.catalog.models import Provider
+
+
+async def require_visible(session: AsyncSession, provider: Provider, user: User | None) -> None:
+    """Raise NotFound unless ``user`` may see ``provider`` (its slots, its booking)."""
+    return None
