@@ -14,6 +14,7 @@ from slotkeeper.accounts.routes import router as accounts_router
 from slotkeeper.availability.routes import router as availability_router
 from slotkeeper.bookings.routes import router as bookings_router
 from slotkeeper.catalog.routes import router as catalog_router
+from slotkeeper.connections.routes import router as connections_router
 from slotkeeper.jobs.sweeper import run_sweeper
 from slotkeeper.kit.clock import Clock
 from slotkeeper.kit.database import Database
@@ -21,6 +22,7 @@ from slotkeeper.kit.observability import RequestLogging, configure_logging, ops
 from slotkeeper.kit.problems import install_problem_handlers
 from slotkeeper.kit.settings import Settings
 from slotkeeper.pricing.routes import router as pricing_router
+from slotkeeper.waitlist.routes import router as waitlist_router
 
 API_PREFIX = "/api/v1"
 
@@ -68,6 +70,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         availability_router,
         bookings_router,
         pricing_router,
+        connections_router,
+        waitlist_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -1,5 +1,8 @@
 """Every table, imported in one place for Alembic and the app."""
 
+# Each context registers its tables by being imported.
+import slotkeeper.connections.models
+import slotkeeper.waitlist.models  # noqa: F401
 from slotkeeper.accounts.models import Membership, User
 from slotkeeper.availability.models import DateOverride, TimeOff, WeeklyHours
 from slotkeeper.bookings.models import Booking, BookingEvent, IdempotencyRecord

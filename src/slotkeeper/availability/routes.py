@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from slotkeeper.accounts.deps import CurrentUser
+from slotkeeper.accounts.deps import CurrentUser, OptionalUser
 from slotkeeper.availability import repository, service
 from slotkeeper.availability.models import DateOverride, TimeOff, WeeklyHours
 from slotkeeper.availability.schemas import (
@@ -22,6 +22,7 @@ from slotkeeper.availability.schemas import (
 )
 from slotkeeper.catalog import repository as catalog_repository
 from slotkeeper.catalog.service import get_organization, get_provider, get_service
+from slotkeeper.catalog.visibility import visible
 from slotkeeper.domain.availability import WEEKDAYS, day_span
 from slotkeeper.kit.deps import DB, ClockDep
 from slotkeeper.kit.problems import Invalid, NotFound
@@ -151,6 +152,7 @@ async def list_slots(
     service_id: uuid.UUID,
     db: DB,
     clock: ClockDep,
+    user: OptionalUser,
     start_date: CalendarDate,
     end_date: CalendarDate,
     timezone: TimeZoneName | None = None,
@@ -165,6 +167,7 @@ async def list_slots(
         svc = await get_service(session, service_id)
         tz_name = timezone or (await get_organization(session, svc.organization_id)).timezone
         providers = await catalog_repository.providers_offering(session, svc.id)
+        providers = await visible(session, providers, user)
         if provider_id is not None:
             providers = [p for p in providers if p.id == provider_id]
             if not providers:

@@ -11,3 +11,10 @@ from slotkeeper.catalog.models import Provider
 async def require_visible(session: AsyncSession, provider: Provider, user: User | None) -> None:
     """Raise NotFound unless ``user`` may see ``provider`` (its slots, its booking)."""
     return None
+
+
+async def visible(
+    session: AsyncSession, providers: list[Provider], user: User | None
+) -> list[Provider]:
+    """The providers among ``providers`` that ``user`` may see, in the same order."""
+    return providers
