@@ -5,7 +5,13 @@ import slotkeeper.connections.models
 import slotkeeper.waitlist.models  # noqa: F401
 from slotkeeper.accounts.models import Membership, User
 from slotkeeper.availability.models import DateOverride, TimeOff, WeeklyHours
-from slotkeeper.bookings.models import Booking, BookingEvent, IdempotencyRecord
+from slotkeeper.bookings.models import (
+    Booking,
+    BookingEvent,
+    BookingItem,
+    IdempotencyRecord,
+    Series,
+)
 from slotkeeper.catalog.models import (
     Location,
     Organization,
@@ -21,6 +27,7 @@ __all__ = [
     "Base",
     "Booking",
     "BookingEvent",
+    "BookingItem",
     "DateOverride",
     "DiscountCode",
     "IdempotencyRecord",
@@ -29,6 +36,7 @@ __all__ = [
     "Organization",
     "Provider",
     "ProviderLocation",
+    "Series",
     "Service",
     "ServiceProvider",
     "TimeOff",

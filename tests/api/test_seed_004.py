@@ -57,6 +57,8 @@ def test_case_1_complete_booking_flow(client) -> None:
         "start": "2027-03-02T14:00:00Z",
         "end": "2027-03-02T15:00:00Z",
         "duration_minutes": 60,
+        "items": [{"service_id": world["service"]["id"], "start": "2027-03-02T14:00:00Z",
+                   "end": "2027-03-02T15:00:00Z", "duration_minutes": 60, "price": "45.00"}],
         "hold_expires_at": None,
         "respond_by": None,
         "suggested_starts": [],
@@ -72,6 +74,8 @@ def test_case_1_complete_booking_flow(client) -> None:
         "cancelled_by": None,
         "refund_due": None,
         "cancel_reason": None,
+        "series_id": None,
+        "series_index": None,
         "created_at": "2027-03-01T08:00:00Z",
     }
 

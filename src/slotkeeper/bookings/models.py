@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -66,8 +66,56 @@ class Booking(IdMixin, Base):
     refund_due_minor: Mapped[int | None] = mapped_column(BigInteger)
     cancelled_by: Mapped[str | None] = mapped_column(String(20))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # Occurrence ``series_index`` (from 0) of a recurring series.
+    series_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("series.id", ondelete="CASCADE"), index=True
+    )
+    series_index: Mapped[int | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class BookingItem(IdMixin, Base):
+    """One service of a multi-service visit, in order; only visits have items (a
+    single-service booking is its own one item)."""
+
+    __tablename__ = "booking_items"
+    __table_args__ = (UniqueConstraint("booking_id", "position", name="uq_booking_items_position"),)
+
+    booking_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    service_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    duration_minutes: Mapped[int]
+    price_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class Series(IdMixin, Base):
+    """A weekly rule; its occurrences are bookings with ``series_id`` set. ``clashes``
+    lists the occurrence starts (UTC ISO) that were taken when the series was booked."""
+
+    __tablename__ = "series"
+
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"))
+    service_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    customer_user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    customer_email: Mapped[str] = mapped_column(String(320))
+    timezone: Mapped[str] = mapped_column(String(64))
+    first_date: Mapped[date]
+    local_time: Mapped[time]
+    every_weeks: Mapped[int]
+    count: Mapped[int | None]
+    until: Mapped[date | None]
+    mode: Mapped[str] = mapped_column(String(20))
+    clashes: Mapped[list[str]] = mapped_column(JSON)
+    manage_token_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
 
 
 class BookingEvent(Base):

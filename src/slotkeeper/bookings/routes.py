@@ -12,12 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.deps import CurrentUser, OptionalUser
 from slotkeeper.accounts.models import User
-from slotkeeper.bookings import idempotency, repository, service
-from slotkeeper.bookings.models import Booking, IdempotencyRecord
+from slotkeeper.bookings import idempotency, repository, service, visits
+from slotkeeper.bookings.models import Booking, BookingItem, IdempotencyRecord
 from slotkeeper.bookings.schemas import (
     AcceptSuggestionIn,
     BookingEventOut,
     BookingIn,
+    BookingItemOut,
     BookingOut,
     CancelIn,
     CustomerOut,
@@ -40,7 +41,32 @@ router = APIRouter(tags=["bookings"])
 Token = Annotated[str | None, Query(max_length=200, description="The guest's manage token")]
 
 
-def booking_out(booking: Booking, token: str | None = None) -> BookingOut:
+def items_out(booking: Booking, items: list[BookingItem] | None) -> list[BookingItemOut]:
+    if not items:
+        return [
+            BookingItemOut(
+                service_id=booking.service_id,
+                start=booking.start_at,
+                end=booking.end_at,
+                duration_minutes=booking.duration_minutes,
+                price=format_minor(booking.base_minor, booking.currency),
+            )
+        ]
+    return [
+        BookingItemOut(
+            service_id=item.service_id,
+            start=item.start_at,
+            end=item.end_at,
+            duration_minutes=item.duration_minutes,
+            price=format_minor(item.price_minor, booking.currency),
+        )
+        for item in items
+    ]
+
+
+def booking_out(
+    booking: Booking, token: str | None = None, items: list[BookingItem] | None = None
+) -> BookingOut:
     return BookingOut(
         id=booking.id,
         organization_id=booking.organization_id,
@@ -50,6 +76,7 @@ def booking_out(booking: Booking, token: str | None = None) -> BookingOut:
         start=booking.start_at,
         end=booking.end_at,
         duration_minutes=booking.duration_minutes,
+        items=items_out(booking, items),
         hold_expires_at=booking.hold_expires_at if booking.status == "held" else None,
         respond_by=booking.hold_expires_at if booking.status == "requested" else None,
         suggested_starts=[datetime.fromisoformat(s) for s in booking.suggested_starts or []]
@@ -79,6 +106,8 @@ def booking_out(booking: Booking, token: str | None = None) -> BookingOut:
         if booking.refund_due_minor is not None
         else None,
         cancel_reason=booking.cancel_reason,
+        series_id=booking.series_id,
+        series_index=booking.series_index,
         created_at=booking.created_at,
         manage_token=token,
     )
@@ -136,7 +165,7 @@ async def create_booking(
             guard=settings.booking_guard != "off",
             request_ttl=timedelta(hours=settings.request_ttl_hours),
         )
-        out = booking_out(created.booking)
+        out = booking_out(created.booking, items=created.items)
         if key is not None:
             idempotency.remember(
                 session,
@@ -187,7 +216,8 @@ async def list_bookings(
             limit=limit,
             offset=offset,
         )
-    return [booking_out(b) for b in rows]
+        items = await visits.items_of(session, [b.id for b in rows])
+    return [booking_out(b, items=items.get(b.id)) for b in rows]
 
 
 @router.get("/bookings/{booking_id}", response_model=BookingOut, operation_id="getBooking")
@@ -197,7 +227,8 @@ async def get_booking(
     async with db.read() as session:
         booking = await service.load(session, booking_id)
         await service.actor_for(session, booking, user, token)
-    return booking_out(booking)
+        items = await visits.items_of(session, [booking.id])
+    return booking_out(booking, items=items.get(booking.id))
 
 
 @router.get(
@@ -240,11 +271,12 @@ async def _act(
         booking = await service.load(session, booking_id, for_update=True)
         actor = await service.actor_for(session, booking, user, token)
         expired = await step(session, booking, actor)
+        items = await visits.items_of(session, [booking.id])
     if expired is BookingStatus.HELD:
         raise HoldExpired("The hold ran out before it was confirmed; the time has been freed.")
     if expired is not None:
         raise HoldExpired("The request was not answered in time; it has expired.")
-    return booking_out(booking)
+    return booking_out(booking, items=items.get(booking.id))
 
 
 @router.post(

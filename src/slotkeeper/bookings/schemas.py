@@ -30,6 +30,9 @@ class BookingIn(BaseModel):
     notes: Annotated[str | None, Field(max_length=2000), NoNul] = None
     hold: bool = False
     discount_code: Annotated[str | None, Field(pattern=r"^[A-Za-z0-9_-]{2,64}$")] = None
+    # A multi-service visit: these services follow ``service_id`` back to back, with the
+    # same provider, each for its default duration.
+    extra_service_ids: Annotated[list[uuid.UUID], Field(max_length=9)] = []
 
 
 class CancelIn(BaseModel):
@@ -66,6 +69,16 @@ class CustomerOut(BaseModel):
     phone: str | None
 
 
+class BookingItemOut(BaseModel):
+    """One service of the booking; a single-service booking has exactly one item."""
+
+    service_id: uuid.UUID
+    start: AwareDatetime
+    end: AwareDatetime
+    duration_minutes: int
+    price: str
+
+
 class BookingOut(BaseModel):
     id: uuid.UUID
     organization_id: uuid.UUID
@@ -75,6 +88,7 @@ class BookingOut(BaseModel):
     start: AwareDatetime
     end: AwareDatetime
     duration_minutes: int
+    items: list[BookingItemOut] = []
     hold_expires_at: AwareDatetime | None
     # A request's deadline: unanswered by then, it expires and frees its time.
     respond_by: AwareDatetime | None = None
@@ -89,6 +103,9 @@ class BookingOut(BaseModel):
     # Set on cancellation: what the service's cancellation policy owes the customer.
     refund_due: str | None = None
     cancel_reason: str | None
+    # Set for an occurrence of a recurring series (its position counts from 0).
+    series_id: uuid.UUID | None = None
+    series_index: int | None = None
     created_at: AwareDatetime
     # Only in the response that creates a guest booking: the key to ?token= routes.
     manage_token: str | None = None

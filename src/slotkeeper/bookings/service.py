@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import User
 from slotkeeper.accounts.service import is_manager
-from slotkeeper.availability.service import calendars, rules_for
+from slotkeeper.availability.service import calendars
 from slotkeeper.bookings import repository
-from slotkeeper.bookings.models import Booking, BookingEvent
+from slotkeeper.bookings.models import Booking, BookingEvent, BookingItem
 from slotkeeper.bookings.schemas import BookingIn
+from slotkeeper.bookings.visits import move_items, plan_visit, visit_of
 from slotkeeper.catalog import repository as catalog_repository
 from slotkeeper.catalog.models import Provider, Service
 from slotkeeper.catalog.service import get_provider, get_service
@@ -71,6 +72,7 @@ STAFF = frozenset({Actor.PROVIDER, Actor.ADMIN})
 class Created:
     booking: Booking
     manage_token: str | None
+    items: list[BookingItem] = field(default_factory=list)
 
 
 def record(
@@ -227,7 +229,8 @@ async def book_slot(
         options = ", ".join(str(d) for d in service.duration_options)
         raise Invalid(f"duration_minutes must be one of {options} for this service.")
 
-    rules = rules_for(service, duration)
+    visit = await plan_visit(session, service, duration, data.extra_service_ids, [provider])
+    rules = visit.rules
     start = data.start.astimezone(UTC)
     await _require_free(session, provider, rules, start, now)
     if not guard:
@@ -236,10 +239,17 @@ async def book_slot(
         await session.commit()
 
     breakdown, code = await pricing.price(
-        session, org, service, duration, data.discount_code, now, take_use=True
+        session,
+        org,
+        service,
+        duration,
+        data.discount_code,
+        now,
+        take_use=True,
+        extra=list(zip(visit.services[1:], visit.durations[1:], strict=True)),
     )
     block = rules.block(start)
-    if service.requires_approval:
+    if visit.requires_approval:
         status, expires = S.REQUESTED, min(now + request_ttl, start)
     elif data.hold:
         status, expires = S.HELD, min(now + hold_ttl, start)
@@ -260,7 +270,7 @@ async def book_slot(
         status=status.value,
         start_at=start,
         end_at=start + rules.duration,
-        duration_minutes=duration,
+        duration_minutes=visit.duration_minutes,
         block_start=block.start,
         block_end=block.end,
         slot_key=rules.occurrence_key(start) or str(booking_id),
@@ -279,9 +289,11 @@ async def book_slot(
         updated_at=now,
     )
     session.add(booking)
+    items = visit.items(booking_id, start)
+    session.add_all(items)
     record(session, booking, None, Actor.CUSTOMER if user else Actor.GUEST, now, user)
     await _flush_or_taken(session)
-    return Created(booking, token)
+    return Created(booking, token, items)
 
 
 async def load(session: AsyncSession, booking_id: uuid.UUID, for_update: bool = False) -> Booking:
@@ -437,10 +449,11 @@ async def reschedule(
     start = start.astimezone(UTC)
     if start == booking.start_at:
         raise Invalid("The booking already starts at that time.")
-    rules = rules_for(service, booking.duration_minutes)
-    await _require_free(session, provider, rules, start, now, moving=booking.id)
+    visit = await visit_of(session, booking, service)
+    await _require_free(session, provider, visit.rules, start, now, moving=booking.id)
     old = booking.start_at
-    _place(booking, rules, start)
+    _place(booking, visit.rules, start)
+    await move_items(session, booking, visit)
     booking.updated_at = now
     record(
         session,
@@ -495,7 +508,7 @@ async def suggest_times(
     booking.hold_expires_at = None
     await session.flush()  # the requested time no longer blocks the checks below
     service, provider = await _service_and_locked_provider(session, booking)
-    rules = rules_for(service, booking.duration_minutes)
+    rules = (await visit_of(session, booking, service)).rules
     chosen = sorted({start.astimezone(UTC) for start in starts})
     for start in chosen:
         await _require_free(session, provider, rules, start, now)
@@ -524,9 +537,10 @@ async def accept_suggestion(
     if start.isoformat() not in (booking.suggested_starts or []):
         raise Invalid("That time is not one of the suggested times.")
     service, provider = await _service_and_locked_provider(session, booking)
-    rules = rules_for(service, booking.duration_minutes)
-    await _require_free(session, provider, rules, start, now)
-    _place(booking, rules, start)
+    visit = await visit_of(session, booking, service)
+    await _require_free(session, provider, visit.rules, start, now)
+    _place(booking, visit.rules, start)
+    await move_items(session, booking, visit)
     previous = _move(booking, S.CONFIRMED, now)
     record(session, booking, previous, actor, now, user, f"picked {start.isoformat()}")
     await _flush_or_taken(session)

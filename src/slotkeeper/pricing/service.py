@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -75,9 +76,13 @@ async def price(
     code: str | None,
     now: datetime,
     take_use: bool = False,
+    extra: Sequence[tuple[Service, int]] = (),
 ) -> tuple[Breakdown, DiscountCode | None]:
-    """The breakdown for one booking of ``service``; ``take_use`` counts the code's use
-    (when booking), refusing it if concurrent bookings used the last one meanwhile."""
+    """The breakdown for one booking of ``service`` (followed by the ``extra`` services of
+    a visit, each with its duration: their prices add up); ``take_use`` counts the code's
+    use (when booking), refusing it if concurrent bookings used the last one meanwhile.
+    A code limited to some services applies to a visit only if it covers all of them."""
+    items = [(service, duration), *extra]
     row = None
     discount = None
     if code is not None:
@@ -85,14 +90,16 @@ async def price(
         if row is None:
             raise Invalid(f"Unknown discount code {code!r}.")
         discount = discount_of(row, org.currency)
-        refusal = discount_applies(discount, service.id, now, row.uses, org.currency)
-        if refusal is DiscountRefusal.USED_UP:
-            raise Conflict(refusal.message)
-        if refusal is not None:
-            raise Invalid(refusal.message)
+        for item, _ in items:
+            refusal = discount_applies(discount, item.id, now, row.uses, org.currency)
+            if refusal is DiscountRefusal.USED_UP:
+                raise Conflict(refusal.message)
+            if refusal is not None:
+                raise Invalid(refusal.message)
         if take_use and not await repository.take_use(session, row.id):
             raise Conflict(DiscountRefusal.USED_UP.message)
-    return quote(item_price(service, duration), policy_of(org), discount), row
+    base = sum(item_price(item, minutes) for item, minutes in items)
+    return quote(base, policy_of(org), discount), row
 
 
 def breakdown_out(b: Breakdown) -> BreakdownOut:
