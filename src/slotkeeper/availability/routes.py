@@ -20,6 +20,7 @@ from slotkeeper.availability.schemas import (
     Window,
     format_clock,
 )
+from slotkeeper.bookings.visits import offering_all, plan_visit
 from slotkeeper.catalog import repository as catalog_repository
 from slotkeeper.catalog.service import get_organization, get_provider, get_service
 from slotkeeper.catalog.visibility import visible
@@ -158,6 +159,14 @@ async def list_slots(
     timezone: TimeZoneName | None = None,
     provider_id: uuid.UUID | None = None,
     duration_minutes: Annotated[int | None, Query(ge=1, le=24 * 60)] = None,
+    extra_service_id: Annotated[
+        list[uuid.UUID],
+        Query(
+            max_length=9,
+            description="Services that follow this one back to back in one visit (repeat "
+            "the parameter); the slots are for the whole visit with one provider.",
+        ),
+    ] = [],  # noqa: B006 (FastAPI copies defaults)
 ) -> JSONResponse:
     if end_date < start_date:
         raise Invalid("end_date must not be before start_date.")
@@ -166,7 +175,10 @@ async def list_slots(
     async with db.read() as session:
         svc = await get_service(session, service_id)
         tz_name = timezone or (await get_organization(session, svc.organization_id)).timezone
+        duration = duration_minutes or svc.duration_minutes
+        visit = await plan_visit(session, svc, duration, extra_service_id)
         providers = await catalog_repository.providers_offering(session, svc.id)
+        providers = await offering_all(session, visit, providers)
         providers = await visible(session, providers, user)
         if provider_id is not None:
             providers = [p for p in providers if p.id == provider_id]
@@ -174,13 +186,15 @@ async def list_slots(
                 raise NotFound(f"Provider {provider_id} does not offer this service.")
         tz = zone(tz_name)
         span = day_span(start_date, end_date, tz)
-        duration = duration_minutes or svc.duration_minutes
-        found = await service.find_slots(session, svc, providers, span, duration, clock.now())
+        rules = visit.rules if visit.plan is not None else None
+        found = await service.find_slots(
+            session, svc, providers, span, duration, clock.now(), rules
+        )
     # Plain dicts straight to JSON: hundreds of slots need no re-validation on the way out.
     return JSONResponse(
         {
             "timezone": tz_name,
-            "duration_minutes": duration,
+            "duration_minutes": visit.duration_minutes,
             "slots": [
                 {
                     "provider_id": str(pid),

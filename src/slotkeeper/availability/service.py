@@ -187,12 +187,14 @@ async def find_slots(
     span: TimeRange,
     duration_minutes: int,
     now: datetime,
+    rules: SlotRules | None = None,
 ) -> list[tuple[uuid.UUID, Slot]]:
-    """Free starts of ``service`` in ``span``, ordered by start then provider."""
+    """Free starts of ``service`` in ``span``, ordered by start then provider (``rules``
+    replace the service's own for a multi-service visit)."""
     if duration_minutes not in service.duration_options:
         options = ", ".join(str(d) for d in service.duration_options)
         raise Invalid(f"duration_minutes must be one of {options} for this service.")
-    rules = rules_for(service, duration_minutes)
+    rules = rules or rules_for(service, duration_minutes)
     found: list[tuple[uuid.UUID, Slot]] = []
     for provider_id, cal in (await calendars(session, providers, span, rules, now)).items():
         found.extend(

@@ -19,7 +19,7 @@ from slotkeeper.availability.service import calendars
 from slotkeeper.bookings import repository
 from slotkeeper.bookings.models import Booking, BookingEvent, BookingItem
 from slotkeeper.bookings.schemas import BookingIn
-from slotkeeper.bookings.visits import move_items, plan_visit, visit_of
+from slotkeeper.bookings.visits import move_items, offering_all, plan_visit, visit_of
 from slotkeeper.catalog import repository as catalog_repository
 from slotkeeper.catalog.models import Provider, Service
 from slotkeeper.catalog.service import get_provider, get_service
@@ -229,7 +229,9 @@ async def book_slot(
         options = ", ".join(str(d) for d in service.duration_options)
         raise Invalid(f"duration_minutes must be one of {options} for this service.")
 
-    visit = await plan_visit(session, service, duration, data.extra_service_ids, [provider])
+    visit = await plan_visit(session, service, duration, data.extra_service_ids)
+    if not await offering_all(session, visit, [provider]):
+        raise Invalid("This provider does not offer every service of the visit.")
     rules = visit.rules
     start = data.start.astimezone(UTC)
     await _require_free(session, provider, rules, start, now)

@@ -97,14 +97,10 @@ def _visit(services: Sequence[Service], durations: Sequence[int]) -> Visit:
 
 
 async def plan_visit(
-    session: AsyncSession,
-    first: Service,
-    duration: int,
-    extra_ids: Sequence[uuid.UUID],
-    providers: Sequence[Provider],
+    session: AsyncSession, first: Service, duration: int, extra_ids: Sequence[uuid.UUID]
 ) -> Visit:
-    """The visit of ``first`` (for ``duration``) followed by the services ``extra_ids``
-    (each for its default duration), all offered by every one of ``providers``."""
+    """The visit of ``first`` (for ``duration``) followed by the services ``extra_ids``,
+    each for its default duration."""
     if not extra_ids:
         return _visit([first], [duration])
     if len(extra_ids) + 1 > MAX_ITEMS:
@@ -121,27 +117,26 @@ async def plan_visit(
             raise Invalid(f"{service.name} is a group session; it cannot be part of a visit.")
         if service.currency != first.currency:
             raise Invalid("All services of a visit must be priced in the same currency.")
-    await _require_offered(session, services, providers)
     return _visit(services, [duration] + [s.duration_minutes for s in services[1:]])
 
 
-async def _require_offered(
-    session: AsyncSession, services: Sequence[Service], providers: Sequence[Provider]
-) -> None:
+async def offering_all(
+    session: AsyncSession, visit: Visit, providers: Sequence[Provider]
+) -> list[Provider]:
+    """The providers among ``providers`` who offer every service of ``visit``."""
+    if len(visit.services) == 1:
+        return list(providers)
     pairs = set(
         (
             await session.execute(
                 select(ServiceProvider.service_id, ServiceProvider.provider_id).where(
-                    ServiceProvider.service_id.in_([s.id for s in services]),
+                    ServiceProvider.service_id.in_([s.id for s in visit.services]),
                     ServiceProvider.provider_id.in_([p.id for p in providers]),
                 )
             )
         ).all()
     )
-    for provider in providers:
-        for service in services:
-            if (service.id, provider.id) not in pairs:
-                raise Invalid(f"This provider does not offer {service.name}.")
+    return [p for p in providers if all((s.id, p.id) in pairs for s in visit.services)]
 
 
 async def items_of(
