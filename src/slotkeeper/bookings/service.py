@@ -18,10 +18,10 @@ from slotkeeper.accounts.service import is_manager
 from slotkeeper.availability.service import calendars
 from slotkeeper.bookings import repository
 from slotkeeper.bookings.models import Booking, BookingEvent, BookingItem
-from slotkeeper.bookings.schemas import BookingIn
+from slotkeeper.bookings.schemas import BookingIn, CustomerIn
 from slotkeeper.bookings.visits import move_items, offering_all, plan_visit, visit_of
 from slotkeeper.catalog import repository as catalog_repository
-from slotkeeper.catalog.models import Provider, Service
+from slotkeeper.catalog.models import Organization, Provider, Service
 from slotkeeper.catalog.service import get_provider, get_service
 from slotkeeper.catalog.visibility import require_visible
 from slotkeeper.domain.lifecycle import (
@@ -37,6 +37,7 @@ from slotkeeper.domain.policies import (
     refund_due,
     reschedule_allowed,
 )
+from slotkeeper.domain.pricing import Breakdown
 from slotkeeper.domain.ranges import TimeRange
 from slotkeeper.domain.slots import SlotRules, generate_slots, is_offered
 from slotkeeper.kit.problems import (
@@ -50,6 +51,7 @@ from slotkeeper.kit.problems import (
 )
 from slotkeeper.kit.security import manage_token, token_hash
 from slotkeeper.pricing import service as pricing
+from slotkeeper.pricing.models import DiscountCode
 from slotkeeper.waitlist.service import FreedTime, time_freed
 
 S = BookingStatus
@@ -193,86 +195,81 @@ async def _require_free(
         raise SlotTaken("This time is no longer available. Pick another time.")
 
 
-async def book_slot(
-    session: AsyncSession,
-    data: BookingIn,
-    user: User | None,
-    now: datetime,
-    hold_ttl: timedelta,
-    secret_key: str,
-    guard: bool = True,
-    request_ttl: timedelta = timedelta(hours=48),
-) -> Created:
-    """Book ``data.start`` if it is offered and free.
+@dataclass(frozen=True, slots=True)
+class Customer:
+    name: str
+    email: str
+    phone: str | None
 
-    The guard: on PostgreSQL the provider row is locked for the transaction and the
-    exclusion constraint has the last word; on SQLite the write transaction is serial.
-    """
+
+def customer_of(data: CustomerIn | None, user: User | None) -> Customer:
+    """Who the booking is for: the details given, else the signed-in account's."""
+    if data is not None:
+        return Customer(data.name.strip(), str(data.email).lower(), data.phone)
+    if user is not None:
+        return Customer(user.name, user.email, None)
+    raise Invalid("customer (name and email) is required when booking without signing in.")
+
+
+async def bookable(
+    session: AsyncSession,
+    service_id: uuid.UUID,
+    provider_id: uuid.UUID,
+    user: User | None,
+    duration_minutes: int | None,
+    lock: bool = True,
+) -> tuple[Service, Provider, Organization, int]:
+    """The service, its provider (locked on PostgreSQL), their organization and the
+    duration to book, or refuse: unknown or hidden ids 404, a wrong pairing 422."""
     found = await catalog_repository.service_with_provider(
-        session, data.service_id, data.provider_id, lock=guard
+        session, service_id, provider_id, lock=lock
     )
     if found is None:
-        await get_service(session, data.service_id)  # 404 for an unknown id
-        await get_provider(session, data.provider_id)
+        await get_service(session, service_id)  # 404 for an unknown id
+        await get_provider(session, provider_id)
         raise Invalid("This provider does not offer this service.")
     service, provider, org = found
     await require_visible(session, provider, user)
-    if data.customer is not None:
-        name, email = data.customer.name.strip(), str(data.customer.email).lower()
-        phone = data.customer.phone
-    elif user is not None:
-        name, email, phone = user.name, user.email, None
-    else:
-        raise Invalid("customer (name and email) is required when booking without signing in.")
-    duration = data.duration_minutes or service.duration_minutes
+    duration = duration_minutes or service.duration_minutes
     if duration not in service.duration_options:
         options = ", ".join(str(d) for d in service.duration_options)
         raise Invalid(f"duration_minutes must be one of {options} for this service.")
+    return service, provider, org, duration
 
-    visit = await plan_visit(session, service, duration, data.extra_service_ids)
-    if not await offering_all(session, visit, [provider]):
-        raise Invalid("This provider does not offer every service of the visit.")
-    rules = visit.rules
-    start = data.start.astimezone(UTC)
-    await _require_free(session, provider, rules, start, now)
-    if not guard:
-        # Test hook (control case of the race tests): check and insert in separate
-        # transactions, so concurrent requests can both pass the check.
-        await session.commit()
 
-    breakdown, code = await pricing.price(
-        session,
-        org,
-        service,
-        duration,
-        data.discount_code,
-        now,
-        take_use=True,
-        extra=list(zip(visit.services[1:], visit.durations[1:], strict=True)),
-    )
+def new_booking(
+    *,
+    booking_id: uuid.UUID,
+    service: Service,
+    provider: Provider,
+    user: User | None,
+    customer: Customer,
+    notes: str | None,
+    status: BookingStatus,
+    expires: datetime | None,
+    rules: SlotRules,
+    start: datetime,
+    duration_minutes: int,
+    breakdown: Breakdown,
+    code: DiscountCode | None,
+    token: str | None,
+    now: datetime,
+) -> Booking:
     block = rules.block(start)
-    if visit.requires_approval:
-        status, expires = S.REQUESTED, min(now + request_ttl, start)
-    elif data.hold:
-        status, expires = S.HELD, min(now + hold_ttl, start)
-    else:
-        status, expires = S.CONFIRMED, None
-    booking_id = uuid.uuid4()
-    token = manage_token(booking_id, secret_key) if user is None else None
-    booking = Booking(
+    return Booking(
         id=booking_id,
         organization_id=service.organization_id,
         provider_id=provider.id,
         service_id=service.id,
         customer_user_id=user.id if user else None,
-        customer_name=name,
-        customer_email=email,
-        customer_phone=phone,
-        notes=data.notes,
+        customer_name=customer.name,
+        customer_email=customer.email,
+        customer_phone=customer.phone,
+        notes=notes,
         status=status.value,
         start_at=start,
         end_at=start + rules.duration,
-        duration_minutes=visit.duration_minutes,
+        duration_minutes=duration_minutes,
         block_start=block.start,
         block_end=block.end,
         slot_key=rules.occurrence_key(start) or str(booking_id),
@@ -289,6 +286,72 @@ async def book_slot(
         currency=service.currency,
         created_at=now,
         updated_at=now,
+    )
+
+
+async def book_slot(
+    session: AsyncSession,
+    data: BookingIn,
+    user: User | None,
+    now: datetime,
+    hold_ttl: timedelta,
+    secret_key: str,
+    guard: bool = True,
+    request_ttl: timedelta = timedelta(hours=48),
+) -> Created:
+    """Book ``data.start`` if it is offered and free.
+
+    The guard: on PostgreSQL the provider row is locked for the transaction and the
+    exclusion constraint has the last word; on SQLite the write transaction is serial.
+    """
+    service, provider, org, duration = await bookable(
+        session, data.service_id, data.provider_id, user, data.duration_minutes, lock=guard
+    )
+    customer = customer_of(data.customer, user)
+    visit = await plan_visit(session, service, duration, data.extra_service_ids)
+    if not await offering_all(session, visit, [provider]):
+        raise Invalid("This provider does not offer every service of the visit.")
+    start = data.start.astimezone(UTC)
+    await _require_free(session, provider, visit.rules, start, now)
+    if not guard:
+        # Test hook (control case of the race tests): check and insert in separate
+        # transactions, so concurrent requests can both pass the check.
+        await session.commit()
+
+    breakdown, code = await pricing.price(
+        session,
+        org,
+        service,
+        duration,
+        data.discount_code,
+        now,
+        take_use=True,
+        extra=list(zip(visit.services[1:], visit.durations[1:], strict=True)),
+    )
+    if visit.requires_approval:
+        status, expires = S.REQUESTED, min(now + request_ttl, start)
+    elif data.hold:
+        status, expires = S.HELD, min(now + hold_ttl, start)
+    else:
+        status, expires = S.CONFIRMED, None
+    booking_id = uuid.uuid4()
+    token = manage_token(booking_id, secret_key) if user is None else None
+    booking = new_booking(
+        booking_id=booking_id,
+        service=service,
+        provider=provider,
+        user=user,
+        customer=customer,
+        notes=data.notes,
+        status=status,
+        expires=expires,
+        rules=visit.rules,
+        start=start,
+        duration_minutes=visit.duration_minutes,
+        breakdown=breakdown,
+        code=code,
+        token=token,
+        now=now,
     )
     session.add(booking)
     items = visit.items(booking_id, start)
