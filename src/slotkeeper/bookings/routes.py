@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.deps import CurrentUser, OptionalUser
 from slotkeeper.accounts.models import User
-from slotkeeper.bookings import idempotency, repository, service, visits
+from slotkeeper.bookings import idempotency, repository, series, service, visits
 from slotkeeper.bookings.models import Booking, BookingItem, IdempotencyRecord
 from slotkeeper.bookings.schemas import (
     AcceptSuggestionIn,
@@ -26,6 +26,7 @@ from slotkeeper.bookings.schemas import (
     RescheduleIn,
     SuggestTimesIn,
 )
+from slotkeeper.bookings.series_routes import router as series_router
 from slotkeeper.domain.lifecycle import BookingStatus
 from slotkeeper.domain.money import format_minor
 from slotkeeper.domain.pricing import Breakdown
@@ -37,6 +38,7 @@ from slotkeeper.kit.types import Instant
 from slotkeeper.pricing.service import breakdown_out
 
 router = APIRouter(tags=["bookings"])
+router.include_router(series_router)
 
 Token = Annotated[str | None, Query(max_length=200, description="The guest's manage token")]
 
@@ -400,10 +402,16 @@ async def cancel_booking(
     body: CancelIn | None = None,
     token: Token = None,
 ) -> BookingOut:
+    """Cancel a booking; for an occurrence of a series, ``scope`` may also cancel every
+    later occurrence (``this_and_following``)."""
     reason = body.reason if body else None
+    following = body is not None and body.scope == "this_and_following"
 
     async def step(session: AsyncSession, booking: Booking, actor: service.Actor) -> None:
-        await service.cancel(session, booking, actor, user, reason, clock.now())
+        if following:
+            await series.cancel_following(session, booking, actor, user, reason, clock.now())
+        else:
+            await service.cancel(session, booking, actor, user, reason, clock.now())
 
     return await _act(db, booking_id, user, token, step)
 

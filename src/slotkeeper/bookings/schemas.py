@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from slotkeeper.domain.lifecycle import BookingStatus
-from slotkeeper.kit.types import Instant, NoNul
+from slotkeeper.domain.series import MAX_OCCURRENCES, CancelScope, SeriesMode
+from slotkeeper.kit.types import CalendarDate, Instant, NoNul
 from slotkeeper.pricing.schemas import BreakdownOut
 
 
@@ -39,6 +41,33 @@ class CancelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Annotated[str | None, Field(max_length=1000), NoNul] = None
+    # For an occurrence of a series: this one only, or this and every later one.
+    scope: CancelScope = "this"
+
+
+class SeriesIn(BaseModel):
+    """A weekly series: the first occurrence's start, repeated every ``every_weeks`` weeks
+    at the same local time (the provider's zone), ``count`` times or ``until`` a date."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    service_id: uuid.UUID
+    provider_id: uuid.UUID
+    start: Instant
+    every_weeks: Annotated[int, Field(ge=1, le=52)] = 1
+    count: Annotated[int | None, Field(ge=1, le=MAX_OCCURRENCES)] = None
+    until: CalendarDate | None = None
+    mode: SeriesMode = "all_or_nothing"
+    duration_minutes: Annotated[int | None, Field(ge=1, le=24 * 60)] = None
+    customer: CustomerIn | None = None
+    notes: Annotated[str | None, Field(max_length=2000), NoNul] = None
+    discount_code: Annotated[str | None, Field(pattern=r"^[A-Za-z0-9_-]{2,64}$")] = None
+
+    @model_validator(mode="after")
+    def _one_end(self) -> SeriesIn:
+        if (self.count is None) == (self.until is None):
+            raise ValueError("give exactly one of count and until")
+        return self
 
 
 class SuggestTimesIn(BaseModel):
@@ -117,3 +146,22 @@ class BookingEventOut(BaseModel):
     actor: str
     reason: str | None
     at: AwareDatetime
+
+
+class SeriesOut(BaseModel):
+    id: uuid.UUID
+    service_id: uuid.UUID
+    provider_id: uuid.UUID
+    timezone: str
+    first_date: date
+    local_time: str
+    every_weeks: int
+    count: int | None
+    until: date | None
+    mode: SeriesMode
+    # Every occurrence booked, in order (with its current status).
+    occurrences: list[BookingOut]
+    # The occurrences that were taken or not offered when the series was booked.
+    clashes: list[AwareDatetime]
+    # Only in the response that creates a guest's series: works on every occurrence.
+    manage_token: str | None = None

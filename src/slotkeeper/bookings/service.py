@@ -103,9 +103,7 @@ def record(
 EXPIRY_REASONS = {S.HELD: "hold ran out", S.REQUESTED: "request was not answered in time"}
 
 
-def _record_expired(
-    session: AsyncSession, expired: list[repository.Expired], now: datetime
-) -> None:
+def record_expired(session: AsyncSession, expired: list[repository.Expired], now: datetime) -> None:
     session.add_all(
         BookingEvent(
             organization_id=row.organization_id,
@@ -125,7 +123,7 @@ async def expire_run_out(session: AsyncSession, now: datetime) -> int:
     """Mark every run-out hold and unanswered request expired (the sweeper), and tell the
     waitlist the times they held are free."""
     expired = await repository.expire_run_out(session, now)
-    _record_expired(session, expired, now)
+    record_expired(session, expired, now)
     await time_freed(
         session,
         [
@@ -148,7 +146,7 @@ def _is_exclusion_violation(exc: IntegrityError) -> bool:
     return "bookings_no_overlap" in str(exc.orig)
 
 
-async def _flush_or_taken(session: AsyncSession) -> None:
+async def flush_or_taken(session: AsyncSession) -> None:
     """Write pending changes; the exclusion constraint refusing them means a concurrent
     booking took the time first."""
     try:
@@ -190,7 +188,7 @@ async def _require_free(
         )
     if any(stale.overlaps(block) for stale in calendar.stale_holds):
         expired = await repository.expire_run_out(session, now, provider.id, block)
-        _record_expired(session, expired, now)
+        record_expired(session, expired, now)
     if not generate_slots(calendar.windows, calendar.busy, rules, now, probe, calendar.origins):
         raise SlotTaken("This time is no longer available. Pick another time.")
 
@@ -357,7 +355,7 @@ async def book_slot(
     items = visit.items(booking_id, start)
     session.add_all(items)
     record(session, booking, None, Actor.CUSTOMER if user else Actor.GUEST, now, user)
-    await _flush_or_taken(session)
+    await flush_or_taken(session)
     return Created(booking, token, items)
 
 
@@ -529,7 +527,7 @@ async def reschedule(
         user,
         f"rescheduled from {old.isoformat()} to {start.isoformat()}",
     )
-    await _flush_or_taken(session)
+    await flush_or_taken(session)
     await time_freed(session, _freed(booking, old), now)
 
 
@@ -608,7 +606,7 @@ async def accept_suggestion(
     await move_items(session, booking, visit)
     previous = _move(booking, S.CONFIRMED, now)
     record(session, booking, previous, actor, now, user, f"picked {start.isoformat()}")
-    await _flush_or_taken(session)
+    await flush_or_taken(session)
 
 
 async def mark_attendance(
