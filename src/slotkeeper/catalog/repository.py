@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from slotkeeper.accounts.models import Membership
 from slotkeeper.catalog.models import (
     Location,
     Organization,
@@ -14,6 +15,7 @@ from slotkeeper.catalog.models import (
     Service,
     ServiceProvider,
 )
+from slotkeeper.connections.models import Connection, ConnectionStatus
 
 
 async def slug_taken(session: AsyncSession, slug: str) -> bool:
@@ -143,3 +145,35 @@ async def service_with_provider(
         query = query.with_for_update(of=Provider)
     row = (await session.execute(query)).first()
     return (row[0], row[1], row[2]) if row is not None else None
+
+
+async def standing_with_providers(
+    session: AsyncSession,
+    provider_ids: Sequence[uuid.UUID],
+    user_id: uuid.UUID,
+    manager_roles: Collection[str],
+) -> dict[uuid.UUID, tuple[bool, bool]]:
+    """For each provider: (the user manages its organization, the user's connection to it
+    was accepted). One query for any number of providers."""
+    manages = (
+        select(Membership.user_id)
+        .where(
+            Membership.organization_id == Provider.organization_id,
+            Membership.user_id == user_id,
+            Membership.role.in_(manager_roles),
+        )
+        .exists()
+    )
+    connected = (
+        select(Connection.id)
+        .where(
+            Connection.provider_id == Provider.id,
+            Connection.customer_user_id == user_id,
+            Connection.status == ConnectionStatus.ACCEPTED,
+        )
+        .exists()
+    )
+    result = await session.execute(
+        select(Provider.id, manages, connected).where(Provider.id.in_(provider_ids))
+    )
+    return {pid: (bool(m), bool(c)) for pid, m, c in result.all()}

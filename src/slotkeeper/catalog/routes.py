@@ -5,8 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from slotkeeper.accounts.deps import CurrentUser
-from slotkeeper.accounts.service import require_manager
+from slotkeeper.accounts.deps import CurrentUser, OptionalUser
 from slotkeeper.catalog import repository, service
 from slotkeeper.catalog.models import Location, Organization, Provider, Service
 from slotkeeper.catalog.schemas import (
@@ -17,9 +16,11 @@ from slotkeeper.catalog.schemas import (
     ProviderAccountIn,
     ProviderIn,
     ProviderOut,
+    ProviderPatch,
     ServiceIn,
     ServiceOut,
 )
+from slotkeeper.catalog.visibility import visible
 from slotkeeper.domain.money import format_minor
 from slotkeeper.kit.deps import DB, ClockDep
 from slotkeeper.kit.types import NoNul
@@ -162,10 +163,12 @@ async def create_provider(
     response_model=list[ProviderOut],
     operation_id="listProviders",
 )
-async def list_providers(org_id: uuid.UUID, db: DB) -> list[ProviderOut]:
+async def list_providers(org_id: uuid.UUID, user: OptionalUser, db: DB) -> list[ProviderOut]:
+    """The organization's providers the caller may see."""
     async with db.read() as session:
         org = await service.get_organization(session, org_id)
         providers = await repository.providers_of_org(session, org.id)
+        providers = await visible(session, providers, user)
         locations = await repository.location_ids_of_providers(session, [p.id for p in providers])
     return [provider_out(p, locations[p.id], public=True) for p in providers]
 
@@ -206,17 +209,28 @@ async def link_provider_account(
 ) -> ProviderOut:
     """Link the account that acts as this provider (its own calendar and bookings)."""
     async with db.write() as session:
-        provider = await service.get_provider(session, provider_id)
-        await require_manager(session, user, provider.organization_id)
+        provider = await service.provider_for_manager(session, provider_id, user)
         await service.link_account(session, provider, body.user_id)
         locations = await repository.location_ids_of_providers(session, [provider.id])
     return provider_out(provider, locations[provider.id])
 
 
+@router.patch("/providers/{provider_id}", response_model=ProviderOut, operation_id="updateProvider")
+async def update_provider(
+    provider_id: uuid.UUID, body: ProviderPatch, user: CurrentUser, db: DB
+) -> ProviderOut:
+    """Change a provider (its visibility: public, connected or private); managers only."""
+    async with db.write() as session:
+        provider = await service.provider_for_manager(session, provider_id, user)
+        await service.update_provider(session, provider, body)
+        locations = await repository.location_ids_of_providers(session, [provider.id])
+    return provider_out(provider, locations[provider.id])
+
+
 @router.get("/providers/{provider_id}", response_model=ProviderOut, operation_id="getProvider")
-async def get_provider(provider_id: uuid.UUID, db: DB) -> ProviderOut:
+async def get_provider(provider_id: uuid.UUID, user: OptionalUser, db: DB) -> ProviderOut:
     async with db.read() as session:
-        provider = await service.get_provider(session, provider_id)
+        provider = await service.visible_provider(session, provider_id, user)
         locations = await repository.location_ids_of_providers(session, [provider.id])
     return provider_out(provider, locations[provider.id], public=True)
 

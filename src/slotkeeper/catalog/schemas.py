@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from slotkeeper.catalog.visibility import Visibility
 from slotkeeper.domain.money import CURRENCIES
 from slotkeeper.kit.types import NoNul, TimeZoneName
 
@@ -71,6 +72,13 @@ class ProviderIn(Strict):
     timezone: TimeZoneName
     email: EmailStr | None = None
     location_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
+    visibility: Visibility = Visibility.PUBLIC
+
+
+class ProviderPatch(Strict):
+    """The fields a manager may change; those left out stay as they are."""
+
+    visibility: Visibility | None = None
 
 
 class ProviderAccountIn(Strict):
@@ -84,7 +92,7 @@ class ProviderOut(BaseModel):
     timezone: str
     email: str | None
     location_ids: list[uuid.UUID]
-    visibility: str
+    visibility: Visibility
 
 
 Minutes = Annotated[int, Field(ge=0, le=7 * 24 * 60)]

@@ -21,7 +21,14 @@ from slotkeeper.catalog.models import (
     Service,
     ServiceProvider,
 )
-from slotkeeper.catalog.schemas import LocationIn, OrganizationIn, ProviderIn, ServiceIn
+from slotkeeper.catalog.schemas import (
+    LocationIn,
+    OrganizationIn,
+    ProviderIn,
+    ProviderPatch,
+    ServiceIn,
+)
+from slotkeeper.catalog.visibility import require_visible
 from slotkeeper.domain.money import to_minor
 from slotkeeper.kit.problems import Conflict, Invalid, NotFound
 
@@ -100,7 +107,7 @@ async def create_provider(session: AsyncSession, org: Organization, data: Provid
         timezone=data.timezone,
         email=data.email.lower() if data.email else None,
         user_id=None,
-        visibility="public",
+        visibility=data.visibility.value,
     )
     session.add(provider)
     await session.flush()
@@ -165,6 +172,30 @@ async def get_provider(session: AsyncSession, provider_id: uuid.UUID) -> Provide
     if provider is None:
         raise NotFound(f"No provider {provider_id}.")
     return provider
+
+
+async def visible_provider(
+    session: AsyncSession, provider_id: uuid.UUID, user: User | None
+) -> Provider:
+    """The provider, if ``user`` may see it; hidden ones are 404 like unknown ones."""
+    provider = await get_provider(session, provider_id)
+    await require_visible(session, provider, user)
+    return provider
+
+
+async def provider_for_manager(
+    session: AsyncSession, provider_id: uuid.UUID, user: User | None
+) -> Provider:
+    """The provider, if ``user`` manages its organization (404 first if it is hidden)."""
+    provider = await visible_provider(session, provider_id, user)
+    await require_manager(session, user, provider.organization_id)
+    return provider
+
+
+async def update_provider(session: AsyncSession, provider: Provider, data: ProviderPatch) -> None:
+    if data.visibility is not None:
+        provider.visibility = data.visibility.value
+    await session.flush()
 
 
 async def get_service(session: AsyncSession, service_id: uuid.UUID) -> Service:
