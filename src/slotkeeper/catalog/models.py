@@ -20,6 +20,8 @@ class Organization(IdMixin, Base):
     vat_basis_points: Mapped[int] = mapped_column(default=0)
     vat_inclusive: Mapped[bool] = mapped_column(default=True)
     platform_fee_basis_points: Mapped[int] = mapped_column(default=0)
+    # Minutes the first matching waiter's automatic hold lasts when a time frees up (0: off).
+    waitlist_hold_minutes: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
 
 
