@@ -22,7 +22,7 @@ from slotkeeper.availability.schemas import (
 )
 from slotkeeper.bookings.visits import offering_all, plan_visit
 from slotkeeper.catalog import repository as catalog_repository
-from slotkeeper.catalog.service import get_organization, get_provider, get_service
+from slotkeeper.catalog.service import get_organization, get_service, visible_provider
 from slotkeeper.catalog.visibility import visible
 from slotkeeper.domain.availability import WEEKDAYS, day_span
 from slotkeeper.kit.deps import DB, ClockDep
@@ -84,9 +84,11 @@ async def set_weekly_hours(
     response_model=list[WeeklyWindowIn],
     operation_id="getWeeklyHours",
 )
-async def get_weekly_hours(provider_id: uuid.UUID, db: DB) -> list[WeeklyWindowIn]:
+async def get_weekly_hours(
+    provider_id: uuid.UUID, db: DB, user: OptionalUser
+) -> list[WeeklyWindowIn]:
     async with db.read() as session:
-        provider = await get_provider(session, provider_id)
+        provider = await visible_provider(session, provider_id, user)
         rows = await repository.weekly_hours(session, [provider.id])
     return weekly_out(rows)
 
@@ -114,11 +116,12 @@ async def put_date_override(
 async def list_date_overrides(
     provider_id: uuid.UUID,
     db: DB,
+    user: OptionalUser,
     from_: Annotated[date, Query(alias="from")] = date.min,
     to: Annotated[date, Query()] = date.max,
 ) -> list[DateOverrideOut]:
     async with db.read() as session:
-        provider = await get_provider(session, provider_id)
+        provider = await visible_provider(session, provider_id, user)
         rows = await repository.overrides(session, [provider.id], from_, to)
     return [override_out(r) for r in rows]
 

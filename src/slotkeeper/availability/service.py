@@ -17,7 +17,7 @@ from slotkeeper.availability.models import DateOverride, TimeOff, WeeklyHours
 from slotkeeper.availability.schemas import DateOverrideIn, TimeOffIn, WeeklyWindowIn, parse_clock
 from slotkeeper.bookings import repository as bookings_repository
 from slotkeeper.catalog.models import Provider, Service
-from slotkeeper.catalog.service import get_provider
+from slotkeeper.catalog.service import visible_provider
 from slotkeeper.domain.availability import (
     LocalWindow,
     Schedule,
@@ -47,8 +47,9 @@ async def require_provider_manager(
 async def managed_provider(
     session: AsyncSession, provider_id: uuid.UUID, user: User | None
 ) -> Provider:
-    """The provider, if the caller may manage its availability (else 401/403/404)."""
-    provider = await get_provider(session, provider_id)
+    """The provider, if the caller may manage its availability (else 401/403/404; a
+    provider hidden from the caller is 404)."""
+    provider = await visible_provider(session, provider_id, user)
     await require_provider_manager(session, user, provider)
     return provider
 

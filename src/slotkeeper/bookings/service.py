@@ -22,7 +22,7 @@ from slotkeeper.bookings.schemas import BookingIn, CustomerIn
 from slotkeeper.bookings.visits import move_items, offering_all, plan_visit, visit_of
 from slotkeeper.catalog import repository as catalog_repository
 from slotkeeper.catalog.models import Organization, Provider, Service
-from slotkeeper.catalog.service import get_provider, get_service
+from slotkeeper.catalog.service import get_service, visible_provider
 from slotkeeper.catalog.visibility import require_visible
 from slotkeeper.domain.lifecycle import (
     BLOCKING,
@@ -224,7 +224,7 @@ async def bookable(
     )
     if found is None:
         await get_service(session, service_id)  # 404 for an unknown id
-        await get_provider(session, provider_id)
+        await visible_provider(session, provider_id, user)  # or a hidden one
         raise Invalid("This provider does not offer this service.")
     service, provider, org = found
     await require_visible(session, provider, user)
@@ -296,8 +296,11 @@ async def book_slot(
     secret_key: str,
     guard: bool = True,
     request_ttl: timedelta = timedelta(hours=48),
+    actor: Actor | None = None,
+    reason: str | None = None,
 ) -> Created:
-    """Book ``data.start`` if it is offered and free.
+    """Book ``data.start`` if it is offered and free (``actor`` and ``reason`` go into the
+    history when the system books for a customer, e.g. a waitlist hold).
 
     The guard: on PostgreSQL the provider row is locked for the transaction and the
     exclusion constraint has the last word; on SQLite the write transaction is serial.
@@ -354,7 +357,8 @@ async def book_slot(
     session.add(booking)
     items = visit.items(booking_id, start)
     session.add_all(items)
-    record(session, booking, None, Actor.CUSTOMER if user else Actor.GUEST, now, user)
+    actor = actor or (Actor.CUSTOMER if user else Actor.GUEST)
+    record(session, booking, None, actor, now, user, reason)
     await flush_or_taken(session)
     return Created(booking, token, items)
 

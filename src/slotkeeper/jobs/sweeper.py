@@ -16,8 +16,10 @@ log = structlog.get_logger(__name__)
 
 
 async def sweep_once(db: Database, clock: Clock) -> int:
-    async with db.write() as session:
-        return await expire_run_out(session, clock.now())
+    """One pass in one transaction (retried if PostgreSQL picks it as a deadlock victim:
+    a waitlist hold made by the pass locks a provider a booking may be holding)."""
+    now = clock.now()
+    return await db.run(lambda session: expire_run_out(session, now))
 
 
 async def run_sweeper(db: Database, clock: Clock, interval: float, stop: asyncio.Event) -> None:

@@ -242,7 +242,7 @@ async def _offer_hold(
     The attempt runs in a savepoint, so its failure leaves the freeing transaction (a
     cancel, a decline, the sweeper) intact.
     """
-    from slotkeeper.bookings.service import book_slot  # it imports this module
+    from slotkeeper.bookings.service import Actor, book_slot  # it imports this module
 
     data = BookingIn(
         service_id=service.id, provider_id=freed.provider_id, start=freed.start, hold=True
@@ -257,6 +257,8 @@ async def _offer_hold(
                 hold_ttl=timedelta(minutes=org.waitlist_hold_minutes),
                 secret_key="",
                 request_ttl=REQUEST_TTL,
+                actor=Actor.SYSTEM,
+                reason="held for the first in line on the waitlist",
             )
     except Problem:
         return False
