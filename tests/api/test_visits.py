@@ -186,3 +186,18 @@ def test_visits_are_listed_with_their_items(client) -> None:
     listed = ok(client.get(f"{API}/bookings", headers=headers))
     assert sorted(len(b["items"]) for b in listed) == [1, 2]
 
+
+
+def test_quote_for_a_visit_is_what_the_booking_stores(client) -> None:
+    salon = _salon(client)
+    ok(client.patch(f"{API}/organizations/{salon['org']['id']}/pricing",
+                    headers=salon["owner"]["headers"],
+                    json={"vat_percent": "20", "vat_inclusive": False}))
+    quote = ok(client.post(f"{API}/quotes", json={
+        "service_id": salon["haircut"]["id"], "extra_service_ids": [salon["colour"]["id"]]}))
+    assert (quote["base"], quote["vat"], quote["total"]) == ("90.00", "18.00", "108.00")
+    visit = book(client, salon, f"{DAY}T10:00:00Z", extra_service_ids=[salon["colour"]["id"]])
+    assert visit["breakdown"] == quote
+    problem(client.post(f"{API}/quotes", json={
+        "service_id": salon["haircut"]["id"], "extra_service_ids": [salon["haircut"]["id"]] * 10}),
+        422)

@@ -5,6 +5,7 @@ import uuid
 from fastapi import APIRouter
 
 from slotkeeper.accounts.deps import CurrentUser
+from slotkeeper.bookings.visits import plan_visit
 from slotkeeper.catalog.repository import services_of_org
 from slotkeeper.catalog.routes import organization_out
 from slotkeeper.catalog.schemas import OrganizationOut
@@ -85,7 +86,14 @@ async def quote_price(body: QuoteIn, db: DB, clock: ClockDep) -> BreakdownOut:
         if duration not in svc.duration_options:
             options = ", ".join(str(d) for d in svc.duration_options)
             raise Invalid(f"duration_minutes must be one of {options} for this service.")
+        visit = await plan_visit(session, svc, duration, body.extra_service_ids)
         breakdown, _ = await service.price(
-            session, org, svc, duration, body.discount_code, clock.now()
+            session,
+            org,
+            svc,
+            duration,
+            body.discount_code,
+            clock.now(),
+            extra=list(zip(visit.services[1:], visit.durations[1:], strict=True)),
         )
     return service.breakdown_out(breakdown)

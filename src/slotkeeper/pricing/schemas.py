@@ -75,6 +75,8 @@ class QuoteIn(BaseModel):
     service_id: uuid.UUID
     duration_minutes: Annotated[int | None, Field(ge=1, le=24 * 60)] = None
     discount_code: Code | None = None
+    # A multi-service visit: the services that follow ``service_id`` (default durations).
+    extra_service_ids: Annotated[list[uuid.UUID], Field(max_length=9)] = []
 
 
 class BreakdownOut(BaseModel):
