@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,19 +18,33 @@ from slotkeeper.accounts.models import User
 from slotkeeper.accounts.service import register
 from slotkeeper.availability.schemas import WeeklyWindowIn
 from slotkeeper.availability.service import calendars, rules_for, set_weekly_hours
-from slotkeeper.bookings.schemas import BookingIn, CustomerIn
+from slotkeeper.bookings.schemas import BookingIn, CustomerIn, SeriesIn
+from slotkeeper.bookings.series import book_series
 from slotkeeper.bookings.service import book_slot
+from slotkeeper.bookings.visits import plan_visit
 from slotkeeper.catalog import service as catalog
-from slotkeeper.catalog.models import Organization
-from slotkeeper.catalog.schemas import LocationIn, OrganizationIn, ProviderIn, ServiceIn
+from slotkeeper.catalog.models import Organization, Provider, Service
+from slotkeeper.catalog.schemas import (
+    LocationIn,
+    OrganizationIn,
+    ProviderIn,
+    ServiceIn,
+    Visibility,
+)
+from slotkeeper.connections import service as connections
+from slotkeeper.connections.schemas import ConnectionIn
 from slotkeeper.domain.ranges import TimeRange
-from slotkeeper.domain.slots import generate_slots
+from slotkeeper.domain.slots import SlotRules, generate_slots
 from slotkeeper.kit.clock import Clock
 from slotkeeper.kit.database import Database
 from slotkeeper.kit.settings import Settings
+from slotkeeper.kit.types import zone
+from slotkeeper.waitlist import service as waitlist
+from slotkeeper.waitlist.schemas import WaitlistJoinIn
 
 DEMO_EMAIL = "owner@demo.slotkeeper.dev"
 DEMO_PASSWORD = "demo-password"
+CUSTOMER_EMAIL = "customer@demo.slotkeeper.dev"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 
@@ -102,11 +117,147 @@ ORGS = [
 ]
 
 
-async def _owner(session: AsyncSession, now: datetime) -> User:
-    user = await accounts_repository.user_by_email(session, DEMO_EMAIL)
+async def _user(session: AsyncSession, email: str, name: str, now: datetime) -> User:
+    user = await accounts_repository.user_by_email(session, email)
     if user is None:
-        user = await register(session, DEMO_EMAIL, DEMO_PASSWORD, "Demo Owner", now)
+        user = await register(session, email, DEMO_PASSWORD, name, now)
     return user
+
+
+async def _first_free(
+    session: AsyncSession, provider: Provider, rules: SlotRules, now: datetime, skip: int = 0
+) -> datetime | None:
+    span = TimeRange(now + timedelta(days=1), now + timedelta(days=15))
+    cal = (await calendars(session, [provider], span, rules, now))[provider.id]
+    free = generate_slots(cal.windows, cal.busy, rules, now, span, cal.origins)
+    return free[min(skip, len(free) - 1)].start if free else None
+
+
+def _guest(n: int) -> CustomerIn:
+    return CustomerIn(name=f"Demo Guest {n}", email=f"guest{n}@demo.slotkeeper.dev")
+
+
+async def _lifecycle_examples(
+    session: AsyncSession,
+    spec: DemoOrg,
+    org: Organization,
+    providers: list[Provider],
+    services: list[Service],
+    customer: User,
+    now: datetime,
+    secret: str,
+) -> list[str]:
+    """One of each lifecycle feature, placed in the organization it suits."""
+    done: list[str] = []
+    book = partial(book_slot, now=now, hold_ttl=timedelta(minutes=10), secret_key=secret)
+    if spec.slug == "riverside-clinic":
+        group = await catalog.create_service(
+            session,
+            org,
+            ServiceIn(
+                name="Back-care group class",
+                duration_minutes=60,
+                price="20.00",
+                capacity=8,
+                slot_step_minutes=60,
+                provider_ids=[providers[-1].id],
+            ),
+        )
+        start = await _first_free(session, providers[-1], rules_for(group, 60), now, skip=2)
+        for n in range(3) if start else ():
+            await book(
+                session,
+                BookingIn(
+                    service_id=group.id,
+                    provider_id=providers[-1].id,
+                    start=start,
+                    customer=_guest(n),
+                ),
+                None,
+            )
+        today = now.astimezone(zone(spec.timezone)).date()
+        await waitlist.join(
+            session,
+            customer,
+            WaitlistJoinIn(
+                provider_id=providers[0].id,
+                service_id=services[0].id,
+                date_from=today + timedelta(days=1),
+                date_to=today + timedelta(days=7),
+            ),
+            now,
+        )
+        done += ["a group class with 3 of 8 seats taken", "a waitlist entry"]
+    elif spec.slug == "studio-nine-salon":
+        haircut, colour, blow_dry = services
+        extras = [colour.id, blow_dry.id]
+        visit = await plan_visit(session, haircut, haircut.duration_minutes, extras)
+        start = await _first_free(session, providers[0], visit.rules, now, skip=3)
+        if start is not None:
+            await book(
+                session,
+                BookingIn(
+                    service_id=haircut.id,
+                    provider_id=providers[0].id,
+                    start=start,
+                    customer=_guest(10),
+                    extra_service_ids=extras,
+                ),
+                None,
+            )
+            done.append("a haircut + colour + blow-dry visit")
+    elif spec.slug == "northstar-coaching":
+        coach = providers[0]
+        call = await catalog.create_service(
+            session,
+            org,
+            ServiceIn(
+                name="Discovery call",
+                duration_minutes=30,
+                price="0.00",
+                requires_approval=True,
+                slot_step_minutes=30,
+                provider_ids=[coach.id],
+            ),
+        )
+        start = await _first_free(session, coach, rules_for(call, 30), now, skip=1)
+        if start is not None:
+            await book(
+                session,
+                BookingIn(
+                    service_id=call.id, provider_id=coach.id, start=start, customer=_guest(20)
+                ),
+                None,
+            )
+            done.append("a request awaiting approval")
+        session_service = services[0]
+        first = await _first_free(session, coach, rules_for(session_service, 60), now, skip=5)
+        if first is not None:
+            await book_series(
+                session,
+                SeriesIn(
+                    service_id=session_service.id,
+                    provider_id=coach.id,
+                    start=first,
+                    count=8,
+                    mode="book_free",
+                ),
+                customer,
+                now,
+                secret,
+                timedelta(hours=48),
+            )
+            done.append("a weekly series of 8 sessions")
+        members = await catalog.create_provider(
+            session,
+            org,
+            ProviderIn(name="Jonas Weber", timezone=spec.timezone, visibility=Visibility.CONNECTED),
+        )
+        await connections.request_connection(
+            session, members.id, customer, ConnectionIn(message="Frida sent me."), now
+        )
+        done.append("a members-only coach with a connection request")
+    return done
 
 
 async def _book_first_free(
@@ -149,7 +300,8 @@ async def load_demo(settings: Settings, clock: Clock | None = None) -> str:
     made: list[str] = []
     try:
         async with db.write() as session:
-            owner = await _owner(session, now)
+            owner = await _user(session, DEMO_EMAIL, "Demo Owner", now)
+            customer = await _user(session, CUSTOMER_EMAIL, "Demo Customer", now)
             for spec in ORGS:
                 found = await session.execute(
                     select(Organization).where(Organization.slug == spec.slug)
@@ -210,12 +362,23 @@ async def load_demo(settings: Settings, clock: Clock | None = None) -> str:
                 booked = await _book_first_free(
                     session, services, providers, now, settings.signing_key, 6
                 )
+                extras = await _lifecycle_examples(
+                    session, spec, org, providers, services, customer, now, settings.signing_key
+                )
                 made.append(
                     f"{spec.name} ({spec.city}): {len(providers)} providers, "
                     f"{len(services)} services, {booked} bookings"
+                    + "".join(f"; {extra}" for extra in extras)
                 )
     finally:
         await db.dispose()
     if not made:
         return "demo data already present; nothing to do"
-    return "\n".join(["loaded demo data:", *made, f"owner login: {DEMO_EMAIL} / {DEMO_PASSWORD}"])
+    return "\n".join(
+        [
+            "loaded demo data:",
+            *made,
+            f"owner login: {DEMO_EMAIL} / {DEMO_PASSWORD}",
+            f"customer login: {CUSTOMER_EMAIL} / {DEMO_PASSWORD}",
+        ]
+    )
