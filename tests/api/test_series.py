@@ -124,6 +124,19 @@ def test_series_of_an_approval_service_is_a_run_of_requests(client) -> None:
     world = _mentor(client, requires_approval=True)
     series = ok(_series(client, world, count=3), 201)
     assert {o["status"] for o in series["occurrences"]} == {"requested"}
+    first, second, third = (o["id"] for o in series["occurrences"])
+    owner, token = world["owner"]["headers"], {"token": series["manage_token"]}
+    ok(client.post(f"{API}/bookings/{first}/confirm", headers=owner))
+    ok(client.post(f"{API}/bookings/{third}/suggest-times", headers=owner,
+                   json={"starts": ["2027-03-17T14:00:00Z"]}))
+    # This and following ends whatever is still on: a request, offered times.
+    ok(client.post(f"{API}/bookings/{second}/cancel", params=token,
+                   json={"scope": "this_and_following"}))
+    shown = ok(client.get(f"{API}/series/{series['id']}", params=token))
+    assert [o["status"] for o in shown["occurrences"]] == ["confirmed", "cancelled", "cancelled"]
+    # Cancelling what is already cancelled is refused, whatever the scope.
+    problem(client.post(f"{API}/bookings/{second}/cancel", params=token,
+                        json={"scope": "this_and_following"}), 409)
 
 
 def test_series_refusals(client) -> None:

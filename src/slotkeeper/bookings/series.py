@@ -35,7 +35,7 @@ from slotkeeper.bookings.service import (
     record_expired,
 )
 from slotkeeper.catalog.models import Provider
-from slotkeeper.domain.lifecycle import BLOCKING, BookingStatus
+from slotkeeper.domain.lifecycle import BookingStatus, can_transition
 from slotkeeper.domain.ranges import TimeRange
 from slotkeeper.domain.series import SeriesError, SeriesRule, cancellation, occurrences, plan_series
 from slotkeeper.domain.slots import SlotRules, generate_slots, is_offered
@@ -213,10 +213,11 @@ async def cancel_following(
     live = [
         b
         for b in await _locked_occurrences(session, booking.series_id)
-        if S(b.status) in BLOCKING and not ran_out(b, now)
+        if can_transition(S(b.status), S.CANCELLED) and not ran_out(b, now)
     ]
     if booking not in live:
         await cancel(session, booking, actor, user, reason, now)  # refuses with the reason
+        raise AssertionError("cancel() refuses what cannot be cancelled")
     chosen = {
         index
         for index, _ in cancellation(
