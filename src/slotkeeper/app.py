@@ -1,4 +1,4 @@
-"""The ASGI application: one core behind the API (and, later, the pages)."""
+"""The ASGI application: one core behind the API and the pages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import RedirectResponse
 
 from slotkeeper import __version__
 from slotkeeper.accounts.routes import router as accounts_router
@@ -23,6 +22,7 @@ from slotkeeper.kit.problems import install_problem_handlers
 from slotkeeper.kit.settings import Settings
 from slotkeeper.pricing.routes import router as pricing_router
 from slotkeeper.waitlist.routes import router as waitlist_router
+from slotkeeper.web import install_web
 
 API_PREFIX = "/api/v1"
 
@@ -77,8 +77,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(api)
     app.include_router(ops)
 
-    @app.get("/", include_in_schema=False)
-    async def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    install_web(app)  # the pages, "/" being the booking start page
 
     return app
