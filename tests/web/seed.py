@@ -21,20 +21,27 @@ from tests.support import (
 SALON_DAYS = ["tuesday", "wednesday", "thursday", "friday", "saturday"]
 
 
-def make_salon(api: httpx.Client, **haircut: Any) -> dict[str, Any]:
-    """A salon in New York (its own city name, so a search finds only it): two stylists
-    working Tuesday to Saturday 10:00-18:00; a haircut, a colour, a group class and a
-    consultation that needs approval, offered by the first stylist."""
+def make_salon(api: httpx.Client, showcase: bool = False, **haircut: Any) -> dict[str, Any]:
+    """A salon in New York: two stylists working Tuesday to Saturday 10:00-18:00; a
+    haircut, a colour, a group class and a consultation that needs approval, offered by
+    the first stylist. Its names are unique (a search finds only it), or for the one
+    ``showcase`` salon of a session (its screenshots go into the README) plain ones."""
+
+    def name(text: str) -> str:
+        return text if showcase else unique(text)
+
     owner = register(api)
-    city = unique("New York")
+    city = "New York" if showcase else unique("New York")
     org = make_org(
-        api, owner, name=unique("Studio Salon"), timezone="America/New_York", currency="USD"
+        api, owner, name=name("Studio Nine Salon"), timezone="America/New_York", currency="USD"
     )
     location = make_location(
-        api, owner, org, name="Studio Salon Soho", city=city, address="9 Bleecker Street"
+        api, owner, org, name="Studio Nine Soho", city=city, address="9 Bleecker Street"
     )
-    stylist = make_provider(api, owner, org, name=unique("Dana"), location_ids=[location["id"]])
-    other = make_provider(api, owner, org, name=unique("Eli"), location_ids=[location["id"]])
+    stylist = make_provider(
+        api, owner, org, name=name("Dana Rivera"), location_ids=[location["id"]]
+    )
+    other = make_provider(api, owner, org, name=name("Eli Brooks"), location_ids=[location["id"]])
     for person in (stylist, other):
         set_hours(api, owner, person, "10:00", "18:00", days=SALON_DAYS)
     services = {

@@ -19,13 +19,13 @@ from tests.web.seed import free_slots, make_salon
 def test_guest_books_a_haircut_and_colour_and_downloads_the_ics(
     new_page: Any, api: httpx.Client, tmp_path: Path
 ) -> None:
-    salon = make_salon(api)
+    salon = make_salon(api, showcase=True)
     page = new_page(timezone_id="Europe/Paris")
 
     page.goto("/")
     shoot(page, "1-search")
     page.get_by_label("City").fill(salon["city"])
-    page.get_by_label("Name").fill("studio salon")
+    page.get_by_label("Name").fill("studio nine")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name=salon["org"]["name"], exact=True).click()
 

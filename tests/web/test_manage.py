@@ -42,7 +42,7 @@ def test_a_guest_cancels_with_the_refund_shown_first_and_the_time_is_free_again(
     shoot(page, "7-manage")
     page.get_by_role("link", name="Cancel booking").click()
     refund = page.locator("#refund").inner_text()
-    assert "refunded 27.50 USD of the 55.00 USD you paid" in refund
+    assert "refunded 27.50 USD of its price, 55.00 USD." in refund
     shoot(page, "8-cancel")
     page.get_by_label("Reason").fill("Plans changed")
     page.get_by_role("button", name="Yes, cancel the booking").click()

@@ -38,4 +38,5 @@ def booking_calendar(view: BookingView, manage_url: str, now: datetime) -> bytes
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     calendar.add_component(event)
-    return calendar.to_ical()
+    ics: bytes = calendar.to_ical()
+    return ics

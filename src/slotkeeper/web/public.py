@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from slotkeeper.catalog import repository as catalog
+from slotkeeper.catalog.models import Organization
 from slotkeeper.kit.deps import DB, ClockDep
 from slotkeeper.kit.problems import Invalid
 from slotkeeper.web import choice as choosing
@@ -37,14 +38,20 @@ async def home(request: Request, db: DB) -> Response:
     q, city = one(values, "q"), one(values, "city")
     errors = _search_errors(q, city)
     async with db.read() as session:
-        found = []
+        found: list[Organization] = []
         if not errors:
             found = await catalog.search_organizations(session, q or None, city or None, 50, 0)
         locations = await catalog.locations_of(session, [o.id for o in found])
     results = [(org, [loc for loc in locations if loc.organization_id == org.id]) for org in found]
     cities = sorted({loc.city for loc in locations})
-    context = {"q": q, "city": city, "errors": errors, "results": results, "cities": cities}
-    context["searched"] = bool(q or city)
+    context = {
+        "q": q,
+        "city": city,
+        "errors": errors,
+        "results": results,
+        "cities": cities,
+        "searched": bool(q or city),
+    }
     return render(request, "home.html", context, 422 if errors else 200)
 
 
