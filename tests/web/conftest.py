@@ -69,6 +69,7 @@ def new_page(browser: Any, server: Server) -> Iterator[Any]:
     """``new_page(timezone_id="Europe/Paris") -> Page`` in a fresh browser context (its
     own cookies), at desktop width; closed after the test."""
     contexts = []
+    errors: list[str] = []
 
     def make(timezone_id: str = "Europe/Paris") -> Any:
         context = browser.new_context(
@@ -81,12 +82,13 @@ def new_page(browser: Any, server: Server) -> Iterator[Any]:
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
-        page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
+        page.on("pageerror", lambda error: errors.append(str(error)))
         return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not errors, f"JavaScript errors: {errors}"
 
 
 def shoot(page: Any, name: str) -> None:

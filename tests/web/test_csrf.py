@@ -33,11 +33,11 @@ def test_forged_or_missing_csrf_tokens_are_refused(new_page: Any, api: httpx.Cli
 
     forged = _submit_details(page, path, "input => input.value = 'forged-token'")
     assert forged.status == 403
-    assert page.get_by_role("heading", name=REFUSED).is_visible()
+    page.get_by_role("heading", name=REFUSED).wait_for()
     shoot(page, "11-csrf-refused")
     missing = _submit_details(page, path, "input => input.remove()")
     assert missing.status == 403
-    assert page.get_by_role("heading", name=REFUSED).is_visible()
+    page.get_by_role("heading", name=REFUSED).wait_for()
     assert free_slots(api, salon["haircut"], salon["stylist"])[0] == first_free  # not booked
 
     # A cross-site POST comes without the session cookie: refused even with a real token.

@@ -43,3 +43,21 @@ def test_a_service_that_needs_approval_is_booked_as_a_request(
     token = httpx.URL(manage).params["token"]
     stored = ok(api.get(f"{API}/bookings/{booking_id}", params={"token": token}))
     assert stored["status"] == "requested"
+
+
+def test_the_flow_works_by_keyboard(new_page: Any, api: httpx.Client) -> None:
+    salon = make_salon(api)
+    page = new_page("America/New_York")
+    page.goto(f"/o/{salon['org']['id']}")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    card = page.get_by_role("region", name=salon["stylist"]["name"])
+    card.get_by_role("checkbox", name="Haircut").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # the styling class, listed after the haircut
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "See free times"
+    page.keyboard.press("Enter")
+    page.locator("a.time").first.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Your details").wait_for()

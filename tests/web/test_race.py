@@ -51,3 +51,18 @@ def test_the_loser_of_a_race_sees_fresh_times_and_keeps_its_fields(
     second.get_by_role("button", name="Book now").click()
     second.get_by_role("heading", name="You're booked").wait_for()
     assert "Alan Turing" in second.locator(".summary-list").inner_text()
+
+
+def test_a_form_sent_twice_books_once(new_page: Any, api: httpx.Client) -> None:
+    salon = make_salon(api)
+    page = new_page("America/New_York")
+    _open_first_time(page, times_path(salon, "haircut", tz="America/New_York"))
+    _fill(page, "Ada Lovelace", "ada@example.com", "")
+    form = page.locator("form[method=post]").evaluate(
+        "f => Object.fromEntries(new FormData(f).entries())"
+    )
+    action = page.locator("form[method=post]").get_attribute("action") or ""
+    first, again = (page.request.post(action, form=form, max_redirects=0) for _ in range(2))
+
+    assert first.status == again.status == 303
+    assert first.headers["location"] == again.headers["location"]  # the same booking
