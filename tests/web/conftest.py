@@ -98,3 +98,22 @@ def shoot(page: Any, name: str) -> None:
         page.set_viewport_size(size)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
+
+
+def sign_in(page: Any, email: str, password: str = "correct-horse-1") -> None:
+    """Log in through the login page (from any page)."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.locator("#signed-in-name").wait_for()
+
+
+def register_in_browser(page: Any, name: str, email: str, password: str) -> None:
+    """Create an account through the register page; it signs the new account in."""
+    page.goto("/register")
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    page.locator("#signed-in-name").wait_for()

@@ -128,3 +128,42 @@ def book_guest(
 def times_path(world: dict, *services: str, tz: str = "Europe/Paris") -> str:
     ids = "&".join(f"service_id={world[s]['id']}" for s in services)
     return f"/o/{world['org']['id']}/times?provider_id={world['stylist']['id']}&{ids}&tz={tz}"
+
+
+PASSWORD = "correct-horse-1"
+
+
+def provider_account(api: httpx.Client, world: dict, provider: str = "stylist") -> dict:
+    """A new account linked to ``world[provider]`` (it acts as that provider)."""
+    user = register(api)
+    body = {"user_id": user["id"]}
+    path = f"{API}/providers/{world[provider]['id']}/account"
+    ok(api.put(path, json=body, headers=world["owner"]["headers"]))
+    return user
+
+
+def move_into_past(database_url: str, booking_id: str, hours: int = 2) -> None:
+    """Make a booking start ``hours`` ago (the server's clock cannot be moved, and no
+    booking can be made in the past): its times are rewritten in the SQLite file."""
+    import datetime as dt
+    import sqlite3
+
+    path = database_url.removeprefix("sqlite:///")
+    start = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0) - dt.timedelta(hours=hours)
+    with sqlite3.connect(path) as db:
+        (minutes,) = db.execute(
+            "SELECT duration_minutes FROM bookings WHERE id = ?", (booking_id.replace("-", ""),)
+        ).fetchone()
+        end = start + dt.timedelta(minutes=minutes)
+        stamp = "%Y-%m-%d %H:%M:%S.%f"
+        db.execute(
+            "UPDATE bookings SET start_at = ?, end_at = ?, block_start = ?, block_end = ? "
+            "WHERE id = ?",
+            (
+                start.strftime(stamp),
+                end.strftime(stamp),
+                start.strftime(stamp),
+                end.strftime(stamp),
+                booking_id.replace("-", ""),
+            ),
+        )

@@ -6,11 +6,28 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from slotkeeper.web import booking, manage, public, session
+from slotkeeper.web import (
+    accounts,
+    booking,
+    customer,
+    dashboard,
+    manage,
+    public,
+    schedule,
+    session,
+)
 from slotkeeper.web.pages import HERE, NOT_FOUND, SECURITY_HEADERS, error_page
 
 router = APIRouter(include_in_schema=False)
-for pages in (public.router, booking.router, manage.router):
+for pages in (
+    public.router,
+    booking.router,
+    manage.router,
+    accounts.router,
+    customer.router,
+    dashboard.router,
+    schedule.router,
+):
     router.include_router(pages)
 
 

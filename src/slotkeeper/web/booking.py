@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from starlette.responses import RedirectResponse, Response
 
+from slotkeeper.accounts.models import User
 from slotkeeper.bookings import idempotency
 from slotkeeper.bookings import service as bookings
 from slotkeeper.bookings.schemas import BookingIn
@@ -22,6 +23,7 @@ from slotkeeper.kit.security import manage_token
 from slotkeeper.kit.settings import Settings
 from slotkeeper.kit.types import zone
 from slotkeeper.web import choice as choosing
+from slotkeeper.web.accounts import viewer
 from slotkeeper.web.choice import Choice
 from slotkeeper.web.forms import Values, as_instant, has_nul, one, query_string, read_form
 from slotkeeper.web.pages import PageRoute, render
@@ -132,32 +134,39 @@ async def _details_page(
 @router.get("/o/{org_id}/details")
 async def details(request: Request, db: DB, clock: ClockDep, org_id: uuid.UUID) -> Response:
     values = request.query_params
+    user = await viewer(request, db)
     async with db.read() as session:
-        choice = await choosing.resolve(session, org_id, values)
+        choice = await choosing.resolve(session, org_id, values, user=user)
     start = as_instant(one(values, "start"))
     if start is None:
         times = f"/o/{org_id}/times?{query_string(choice.params())}"
         return RedirectResponse(times, status_code=303)
     typed = dict.fromkeys(TYPED, "")
+    if user is not None:
+        typed.update(name=user.name, email=user.email)
     return await _details_page(request, db, clock.now(), choice, start, typed)
 
 
 async def _book(
-    db: DB, data: BookingIn, form_key: str, now: datetime, settings: Settings
+    db: DB, data: BookingIn, form_key: str, now: datetime, settings: Settings, user: User | None
 ) -> tuple[uuid.UUID, str]:
-    """Book as a guest, like POST /bookings; a form sent twice books once."""
+    """Book as a guest (or as the signed-in customer), like POST /bookings; a form sent
+    twice books once. Returns the booking's id and the guest's manage token ("" for a
+    customer, who manages it signed in)."""
     email = data.customer.email if data.customer else None
-    scope = idempotency.scope_of(None, str(email))
+    scope = idempotency.scope_of(user, str(email))
     print_ = idempotency.fingerprint(data.model_dump(mode="json"))
 
     async def work(session: Any) -> tuple[uuid.UUID, str]:
         stored = await idempotency.replay(session, scope, form_key, print_)
         if stored is not None and stored.booking_id is not None:
+            if user is not None:
+                return stored.booking_id, ""
             return stored.booking_id, manage_token(stored.booking_id, settings.signing_key)
         created = await bookings.book_slot(
             session,
             data,
-            None,
+            user,
             now,
             timedelta(seconds=settings.hold_ttl_seconds),
             settings.signing_key,
@@ -167,8 +176,7 @@ async def _book(
         booking_id = created.booking.id
         response = {"id": str(booking_id), "via": "web"}
         idempotency.remember(session, scope, form_key, print_, 201, response, booking_id, now)
-        assert created.manage_token is not None  # a guest booking always has one
-        return booking_id, created.manage_token
+        return booking_id, created.manage_token or ""
 
     return await db.run(work)
 
@@ -180,8 +188,9 @@ async def book(
     form = await read_form(request)
     require_csrf(request, form.get(CSRF_FIELD))
     now = clock.now()
+    user = await viewer(request, db)
     async with db.read() as session:
-        choice = await choosing.resolve(session, org_id, form)
+        choice = await choosing.resolve(session, org_id, form, user=user)
     start = as_instant(one(form, "start"))
     typed = _typed(form)
     form_key = idempotency.check_key(one(form, "form_key") or _new_form_key())
@@ -193,7 +202,7 @@ async def book(
             request, db, now, choice, start, typed, errors=errors, form_key=form_key, status=422
         )
     try:
-        booking_id, token = await _book(db, data, form_key, now, settings)
+        booking_id, token = await _book(db, data, form_key, now, settings, user)
     except (SlotTaken, IntegrityError):
         return await _details_page(
             request, db, now, choice, start, typed, taken=True, form_key=form_key, status=409

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from slotkeeper.accounts.models import User
 from slotkeeper.availability.service import find_slots
 from slotkeeper.bookings.service import bookable
 from slotkeeper.bookings.visits import Visit, offering_all, plan_visit
@@ -69,7 +70,11 @@ def _duration(text: str) -> int | None:
 
 
 async def resolve(
-    session: AsyncSession, org_id: uuid.UUID, values: Values, tz_fallback: bool = True
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    values: Values,
+    tz_fallback: bool = True,
+    user: User | None = None,
 ) -> Choice:
     """The choice named by ``values``, or a refusal (422 with a message for the visitor,
     404 for ids that do not exist or are hidden)."""
@@ -84,7 +89,7 @@ async def resolve(
         raise NotFound("No such service.")
     ids = [s for s in service_ids if s is not None]
     service, provider, org, duration = await bookable(
-        session, ids[0], provider_id, None, _duration(one(values, "duration")), lock=False
+        session, ids[0], provider_id, user, _duration(one(values, "duration")), lock=False
     )
     if org.id != org_id:
         raise NotFound("No such service here.")

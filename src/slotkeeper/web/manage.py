@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import QueryParams
 from starlette.responses import RedirectResponse, Response
 
+from slotkeeper.accounts.models import User
 from slotkeeper.bookings import service as bookings
 from slotkeeper.kit.deps import DB, ClockDep
 from slotkeeper.kit.problems import Conflict, Invalid
 from slotkeeper.kit.types import zone
 from slotkeeper.web import choice as choosing
+from slotkeeper.web.accounts import viewer
 from slotkeeper.web.choice import Choice
 from slotkeeper.web.forms import (
     Values,
@@ -36,11 +38,17 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MAX_REASON = 1000
 
 
-async def _view(db: DB, booking_id: uuid.UUID, values: Values, now: datetime) -> BookingView:
+async def _view(
+    request: Request, db: DB, booking_id: uuid.UUID, values: Values, now: datetime
+) -> tuple[BookingView, User | None]:
+    """The booking the manage token or the signed-in account opens (the API's rules)."""
+    user = await viewer(request, db)
+    token = one(values, "token")
     async with db.read() as session:
-        return await guest_booking(
-            session, booking_id, one(values, "token"), as_zone(one(values, "tz")), now
+        view = await guest_booking(
+            session, booking_id, token, as_zone(one(values, "tz")), now, user
         )
+    return view, user
 
 
 def manage_path(view: BookingView, **more: str) -> str:
@@ -61,13 +69,13 @@ def _context(request: Request, view: BookingView) -> dict[str, object]:
 @router.get("/booked/{booking_id}")
 async def booked(request: Request, db: DB, clock: ClockDep, booking_id: uuid.UUID) -> Response:
     """The confirmation page the booking form leads to."""
-    view = await _view(db, booking_id, request.query_params, clock.now())
+    view, _ = await _view(request, db, booking_id, request.query_params, clock.now())
     return render(request, "booked.html", _context(request, view))
 
 
 @router.get("/manage/{booking_id}", name="manage_page")
 async def manage(request: Request, db: DB, clock: ClockDep, booking_id: uuid.UUID) -> Response:
-    view = await _view(db, booking_id, request.query_params, clock.now())
+    view, _ = await _view(request, db, booking_id, request.query_params, clock.now())
     context = {**_context(request, view), "done": one(request.query_params, "done")}
     return render(request, "manage.html", context)
 
@@ -77,7 +85,7 @@ async def calendar_file(
     request: Request, db: DB, clock: ClockDep, booking_id: uuid.UUID
 ) -> Response:
     now = clock.now()
-    view = await _view(db, booking_id, request.query_params, now)
+    view, _ = await _view(request, db, booking_id, request.query_params, now)
     ics = booking_calendar(view, str(_context(request, view)["manage_url"]), now)
     return Response(
         ics,
@@ -89,7 +97,7 @@ async def calendar_file(
 @router.get("/manage/{booking_id}/cancel")
 async def cancel_form(request: Request, db: DB, clock: ClockDep, booking_id: uuid.UUID) -> Response:
     """What cancelling now would refund, and the button that does it."""
-    view = await _view(db, booking_id, request.query_params, clock.now())
+    view, _ = await _view(request, db, booking_id, request.query_params, clock.now())
     return render(request, "cancel.html", {**_context(request, view), "errors": {}})
 
 
@@ -98,7 +106,7 @@ async def cancel(request: Request, db: DB, clock: ClockDep, booking_id: uuid.UUI
     form = await read_form(request)
     require_csrf(request, form.get(CSRF_FIELD))
     now = clock.now()
-    view = await _view(db, booking_id, form, now)
+    view, user = await _view(request, db, booking_id, form, now)
     reason = one(form, "reason")
     if len(reason) > MAX_REASON or has_nul(reason):
         error = f"Keep the reason under {MAX_REASON} characters, without control characters."
@@ -107,35 +115,36 @@ async def cancel(request: Request, db: DB, clock: ClockDep, booking_id: uuid.UUI
     try:
         async with db.write() as session:
             booking = await bookings.load(session, booking_id, for_update=True)
-            actor = await bookings.actor_for(session, booking, None, view.token)
-            await bookings.cancel(session, booking, actor, None, reason or None, now)
+            actor = await bookings.actor_for(session, booking, user, view.token or None)
+            await bookings.cancel(session, booking, actor, user, reason or None, now)
     except Conflict as exc:
         context = {**_context(request, view), "errors": {}, "message": exc.detail}
         return render(request, "cancel.html", context, exc.status)
     return RedirectResponse(manage_path(view, done="cancelled"), status_code=303)
 
 
-async def _choice(session: AsyncSession, view: BookingView) -> Choice:
+async def _choice(session: AsyncSession, view: BookingView, user: User | None) -> Choice:
     """The booking's provider and services, as a choice to list free times for."""
     params = QueryParams(
         [("provider_id", str(view.provider.id)), ("duration", str(view.lines[0].minutes))]
         + [("service_id", str(s)) for s in view.service_ids]
         + [("tz", view.tz)]
     )
-    return await choosing.resolve(session, view.org.id, params)
+    return await choosing.resolve(session, view.org.id, params, user=user)
 
 
 async def _reschedule_page(
     request: Request,
     db: DB,
     view: BookingView,
+    user: User | None,
     now: datetime,
     day_text: str,
     message: str | None = None,
     status: int = 200,
 ) -> Response:
     async with db.read() as session:
-        choice = await _choice(session, view)
+        choice = await _choice(session, view, user)
         today = choosing.today_in(choice.tz, now)
         last = today + timedelta(days=choosing.DAYS_SHOWN - 1)
         starts = await choosing.free_starts(session, choice, today, last, now)
@@ -159,8 +168,8 @@ async def reschedule_form(
     request: Request, db: DB, clock: ClockDep, booking_id: uuid.UUID
 ) -> Response:
     now = clock.now()
-    view = await _view(db, booking_id, request.query_params, now)
-    return await _reschedule_page(request, db, view, now, one(request.query_params, "day"))
+    view, user = await _view(request, db, booking_id, request.query_params, now)
+    return await _reschedule_page(request, db, view, user, now, one(request.query_params, "day"))
 
 
 @router.post("/manage/{booking_id}/reschedule")
@@ -168,18 +177,43 @@ async def reschedule(request: Request, db: DB, clock: ClockDep, booking_id: uuid
     form = await read_form(request)
     require_csrf(request, form.get(CSRF_FIELD))
     now = clock.now()
-    view = await _view(db, booking_id, form, now)
+    view, user = await _view(request, db, booking_id, form, now)
     start = as_instant(one(form, "start"))
     if start is None:
         return await _reschedule_page(
-            request, db, view, now, one(form, "day"), "Pick a new time first.", 422
+            request, db, view, user, now, one(form, "day"), "Pick a new time first.", 422
         )
     try:
         async with db.write() as session:
             booking = await bookings.load(session, booking_id, for_update=True)
-            actor = await bookings.actor_for(session, booking, None, view.token)
-            await bookings.reschedule(session, booking, actor, None, start, now)
+            actor = await bookings.actor_for(session, booking, user, view.token or None)
+            await bookings.reschedule(session, booking, actor, user, start, now)
     except (Conflict, Invalid) as exc:
         day = start.astimezone(zone(view.tz)).date().isoformat()
-        return await _reschedule_page(request, db, view, now, day, exc.detail, exc.status)
+        return await _reschedule_page(request, db, view, user, now, day, exc.detail, exc.status)
     return RedirectResponse(manage_path(view, done="moved"), status_code=303)
+
+
+@router.post("/manage/{booking_id}/accept")
+async def accept_suggestion(
+    request: Request, db: DB, clock: ClockDep, booking_id: uuid.UUID
+) -> Response:
+    """The customer (or guest) picks one of the times the provider suggested."""
+    form = await read_form(request)
+    require_csrf(request, form.get(CSRF_FIELD))
+    now = clock.now()
+    view, user = await _view(request, db, booking_id, form, now)
+    start = as_instant(one(form, "start"))
+    if start is None:
+        context = {**_context(request, view), "done": "", "message": "Pick one of the times."}
+        return render(request, "manage.html", context, 422)
+    try:
+        async with db.write() as session:
+            booking = await bookings.load(session, booking_id, for_update=True)
+            actor = await bookings.actor_for(session, booking, user, view.token or None)
+            await bookings.accept_suggestion(session, booking, actor, user, start, now)
+    except (Conflict, Invalid) as exc:
+        view, _ = await _view(request, db, booking_id, form, now)
+        context = {**_context(request, view), "done": "", "message": exc.detail}
+        return render(request, "manage.html", context, exc.status)
+    return RedirectResponse(manage_path(view, done="accepted"), status_code=303)

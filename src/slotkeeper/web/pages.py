@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from slotkeeper.domain.money import exponent, format_minor
 from slotkeeper.kit.problems import Problem
@@ -95,7 +95,11 @@ templates.env.globals.update(
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> Response:
-    values = {"csrf_token": session.csrf_token(request), **(context or {})}
+    values = {
+        "csrf_token": session.csrf_token(request),
+        "signed_in": session.signed_in_as(request),
+        **(context or {}),
+    }
     return templates.TemplateResponse(request, name, values, status_code=status)
 
 
@@ -116,6 +120,13 @@ class PageRoute(APIRoute):
         async def handle(request: Request) -> Response:
             try:
                 response = await handler(request)
+            except session.SignInRequired:
+                back = request.url.path if request.method == "GET" else "/me"
+                if request.method == "GET" and request.url.query:
+                    back += "?" + request.url.query
+                response = RedirectResponse(
+                    f"/login?{query_string({'next': back})}", status_code=303
+                )
             except Problem as exc:
                 response = error_page(request, exc.status, exc.title, exc.detail)
             except RequestValidationError:

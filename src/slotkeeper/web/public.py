@@ -13,6 +13,8 @@ from slotkeeper.catalog.models import Organization
 from slotkeeper.kit.deps import DB, ClockDep
 from slotkeeper.kit.problems import Invalid
 from slotkeeper.web import choice as choosing
+from slotkeeper.web.accounts import viewer
+from slotkeeper.web.customer import waitlist_form
 from slotkeeper.web.forms import as_date, as_zone, has_nul, one
 from slotkeeper.web.pages import PageRoute, render
 from slotkeeper.web.views import organization_view
@@ -58,8 +60,9 @@ async def home(request: Request, db: DB) -> Response:
 async def _organization_page(
     request: Request, db: DB, org_id: uuid.UUID, error: tuple[str, str] | None = None
 ) -> Response:
+    user = await viewer(request, db)
     async with db.read() as session:
-        view = await organization_view(session, org_id)
+        view = await organization_view(session, org_id, user)
     errors = dict([error]) if error else {}
     context = {"view": view, "errors": errors}
     return render(request, "organization.html", context, 422 if errors else 200)
@@ -83,9 +86,10 @@ async def times(request: Request, db: DB, clock: ClockDep, org_id: uuid.UUID) ->
     """The next days with free times, and the free times of one day."""
     values = request.query_params
     now = clock.now()
+    user = await viewer(request, db)
     async with db.read() as session:
         try:
-            choice = await choosing.resolve(session, org_id, values)
+            choice = await choosing.resolve(session, org_id, values, user=user)
         except Invalid as exc:
             error = (one(values, "provider_id"), exc.detail)
             return await _organization_page(request, db, org_id, error)
@@ -109,5 +113,6 @@ async def times(request: Request, db: DB, clock: ClockDep, org_id: uuid.UUID) ->
         "previous": _earlier(first, today),
         "next": last + timedelta(days=1),
         "zone_refused": bool(one(values, "tz")) and as_zone(one(values, "tz")) is None,
+        "waitlist": waitlist_form(choice, first, last),
     }
     return render(request, "times.html", context)

@@ -13,13 +13,14 @@ import hashlib
 import hmac
 import json
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
 from starlette.responses import Response
 
-from slotkeeper.kit.problems import Forbidden
+from slotkeeper.kit.problems import Forbidden, Unauthorized
 from slotkeeper.kit.settings import Settings
 
 COOKIE = "slotkeeper_session"
@@ -29,6 +30,12 @@ CSRF_FIELD = "csrf_token"
 
 class CsrfRefused(Forbidden):
     slug, title = "csrf", "Form expired or not sent from this site"
+
+
+class SignInRequired(Unauthorized):
+    """A page for signed-in users only: the pages answer it with the sign-in page."""
+
+    slug, title = "sign-in", "Sign in first"
 
 
 @dataclass
@@ -104,6 +111,38 @@ def require_csrf(request: Request, sent: object) -> None:
             "This form could not be accepted: it has expired or did not come from this site. "
             "Go back, reload the page and send it again."
         )
+
+
+def user_id(request: Request) -> uuid.UUID | None:
+    """The signed-in account's id, if any (its existence is checked by ``web.auth``)."""
+    text = page_session(request).data.get("uid")
+    try:
+        return uuid.UUID(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def signed_in_as(request: Request) -> dict[str, Any] | None:
+    """What the header shows of the signed-in account: ``{"name", "staff"}``."""
+    data = page_session(request).data
+    if not isinstance(data.get("uid"), str):
+        return None
+    return {"name": str(data.get("name", "")), "staff": bool(data.get("staff"))}
+
+
+def rotate(request: Request, **data: Any) -> None:
+    """Start a new session (new id, so new CSRF tokens) holding ``data``: on signing in
+    and out, so a session id or token seen before cannot ride along."""
+    session = page_session(request)
+    session.data = {"sid": secrets.token_urlsafe(24), **data}
+    session.changed = True
+
+
+def update(request: Request, **data: Any) -> None:
+    session = page_session(request)
+    if any(session.data.get(k) != v for k, v in data.items()):
+        session.data.update(data)
+        session.changed = True
 
 
 def save(request: Request, response: Response) -> None:

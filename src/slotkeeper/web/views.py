@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from slotkeeper.accounts.models import User
 from slotkeeper.bookings import service as bookings
 from slotkeeper.bookings.models import Booking
 from slotkeeper.bookings.visits import items_of, visit_of
@@ -33,11 +34,14 @@ class OrganizationView:
     providers: list[ProviderCard]
 
 
-async def organization_view(session: AsyncSession, org_id: uuid.UUID) -> OrganizationView:
-    """The organization with the providers anyone may see and the services each offers."""
+async def organization_view(
+    session: AsyncSession, org_id: uuid.UUID, user: User | None = None
+) -> OrganizationView:
+    """The organization with the providers the visitor may see and the services each
+    offers."""
     org = await get_organization(session, org_id)
     locations = await catalog.locations_of(session, [org.id])
-    providers = await visible(session, await catalog.providers_of_org(session, org.id), None)
+    providers = await visible(session, await catalog.providers_of_org(session, org.id), user)
     services = await catalog.services_of_org(session, org.id)
     offered_by = await catalog.provider_ids_of_services(session, [s.id for s in services])
     located = await catalog.location_ids_of_providers(session, [p.id for p in providers])
@@ -75,6 +79,7 @@ class BookingView:
     can_move: bool = False
     move_cutoff_hours: int = 0
     service_ids: list[uuid.UUID] = field(default_factory=list)
+    suggested: list[datetime] = field(default_factory=list)
 
     @property
     def status(self) -> BookingStatus:
@@ -115,12 +120,17 @@ async def _lines(session: AsyncSession, booking: Booking, first: Service) -> lis
 
 
 async def guest_booking(
-    session: AsyncSession, booking_id: uuid.UUID, token: str, tz: str | None, now: datetime
+    session: AsyncSession,
+    booking_id: uuid.UUID,
+    token: str,
+    tz: str | None,
+    now: datetime,
+    user: User | None = None,
 ) -> BookingView:
-    """The booking its manage token opens (else 401/403/404 from the booking use cases),
-    with what the guest may do next."""
+    """The booking its manage token (or the signed-in account) opens, else 401/403/404
+    from the booking use cases, with what the guest or customer may do next."""
     booking = await bookings.load(session, booking_id)
-    actor = await bookings.actor_for(session, booking, None, token or None)
+    actor = await bookings.actor_for(session, booking, user, token or None)
     org = await get_organization(session, booking.organization_id)
     provider = await session.get(Provider, booking.provider_id)
     first = await get_service(session, booking.service_id)
@@ -143,6 +153,9 @@ async def guest_booking(
         and reschedule_allowed(now, booking.start_at, cutoff),
         move_cutoff_hours=first.reschedule_cutoff_hours,
         service_ids=[s.id for s in (await visit_of(session, booking, first)).services],
+        suggested=[datetime.fromisoformat(t) for t in booking.suggested_starts or []]
+        if status is BookingStatus.TIME_SUGGESTED and actor not in bookings.STAFF
+        else [],
     )
     return view
 

@@ -1,0 +1,334 @@
+"""The provider dashboard: the week calendar, the requests inbox (accept, decline,
+suggest times) and completed / no-show.
+
+Who may open it is decided as in the API: ``availability.service.managed_provider`` (the
+provider's own account or a manager of its organization; a hidden provider is 404), and
+each action is the booking use case run for ``bookings.service.actor_for``'s actor in one
+transaction. Weekly hours, date overrides and time off are in ``web.schedule``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+
+from fastapi import APIRouter, Request
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import RedirectResponse, Response
+
+from slotkeeper.accounts import repository as accounts
+from slotkeeper.accounts.models import User
+from slotkeeper.accounts.service import MANAGER_ROLES
+from slotkeeper.availability import repository as availability
+from slotkeeper.availability.service import calendars, find_slots, managed_provider
+from slotkeeper.bookings import repository as bookings_repository
+from slotkeeper.bookings import service as bookings
+from slotkeeper.bookings.models import Booking
+from slotkeeper.bookings.schemas import SuggestTimesIn
+from slotkeeper.bookings.visits import visit_of
+from slotkeeper.catalog import repository as catalog
+from slotkeeper.catalog.models import Provider
+from slotkeeper.catalog.service import get_service
+from slotkeeper.domain.availability import day_span
+from slotkeeper.domain.lifecycle import BookingStatus
+from slotkeeper.domain.slots import Slot, SlotRules
+from slotkeeper.kit.deps import DB, ClockDep
+from slotkeeper.kit.problems import Forbidden, HoldExpired, NotFound, Problem
+from slotkeeper.kit.types import zone
+from slotkeeper.web import session as page_session
+from slotkeeper.web.accounts import is_staff, require_user
+from slotkeeper.web.customer import named
+from slotkeeper.web.forms import as_date, as_instant, has_nul, many, one, read_form
+from slotkeeper.web.pages import PageRoute, render
+from slotkeeper.web.session import CSRF_FIELD, require_csrf
+from slotkeeper.web.week import LEGEND, build_week, span_of, week_of
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+SUGGEST_DAYS = 14
+MAX_LISTED = 500
+MAX_REASON = 1000
+Step = Callable[[AsyncSession, Booking, bookings.Actor], Awaitable[BookingStatus | None]]
+
+
+async def providers_of(session: AsyncSession, user: User) -> list[Provider]:
+    """The providers the account acts as, then those of organizations it manages."""
+    found: dict[uuid.UUID, Provider] = {}
+    for provider_id in await accounts.provider_ids_of(session, user.id):
+        provider = await session.get(Provider, provider_id)
+        if provider is not None:
+            found[provider.id] = provider
+    for membership, _ in await accounts.memberships(session, user.id):
+        if membership.role in MANAGER_ROLES:
+            for provider in await catalog.providers_of_org(session, membership.organization_id):
+                found.setdefault(provider.id, provider)
+    return list(found.values())
+
+
+@router.get("/dashboard")
+async def dashboard(request: Request, db: DB) -> Response:
+    """Straight to the account's own calendar; a manager picks one of the providers."""
+    user = await require_user(request, db)
+    async with db.read() as session:
+        providers = await providers_of(session, user)
+        staff = await is_staff(session, user)
+    page_session.update(request, staff=staff)
+    if not providers:
+        raise Forbidden(
+            "The dashboard is for providers and organization admins. This account is not "
+            "linked to a provider; your own bookings are under My bookings."
+        )
+    if len(providers) == 1:
+        return RedirectResponse(f"/dashboard/{providers[0].id}", status_code=303)
+    return render(request, "dashboard_pick.html", {"providers": providers})
+
+
+def _path(provider: Provider, monday: date | None = None, **more: str) -> str:
+    params = {"week": monday.isoformat()} if monday else {}
+    query = "&".join(f"{k}={v}" for k, v in {**params, **more}.items())
+    return f"/dashboard/{provider.id}" + (f"?{query}" if query else "")
+
+
+async def _week_bookings(
+    session: AsyncSession, user: User, provider: Provider, first: datetime, last: datetime
+) -> list[Booking]:
+    return await bookings_repository.visible_to(
+        session,
+        user.id,
+        everything=user.is_superadmin,
+        provider_id=provider.id,
+        status=None,
+        start_from=first,
+        start_to=last,
+        limit=MAX_LISTED,
+        offset=0,
+    )
+
+
+@router.get("/dashboard/{provider_id}")
+async def provider_week(
+    request: Request, db: DB, clock: ClockDep, provider_id: uuid.UUID
+) -> Response:
+    user = await require_user(request, db)
+    now = clock.now()
+    async with db.read() as session:
+        provider = await managed_provider(session, provider_id, user)
+        tz = provider.timezone
+        today = now.astimezone(zone(tz)).date()
+        monday = week_of(as_date(one(request.query_params, "week")) or today)
+        span = span_of(monday, tz)
+        rules = SlotRules(duration=timedelta(minutes=15))
+        windows = (await calendars(session, [provider], span, rules, now))[provider.id].windows
+        off = await availability.time_off(session, [provider.id], span)
+        found = await _week_bookings(session, user, provider, span.start, span.end)
+        rows = await named(session, found)
+        inbox = await bookings_repository.visible_to(
+            session,
+            user.id,
+            everything=user.is_superadmin,
+            provider_id=provider.id,
+            status=BookingStatus.REQUESTED.value,
+            start_from=now,
+            start_to=None,
+            limit=100,
+            offset=0,
+        )
+        requests = await named(session, [b for b in inbox if not bookings.ran_out(b, now)])
+        many_providers = len(await providers_of(session, user)) > 1
+    week = build_week(
+        monday,
+        tz,
+        windows,
+        [(o.start_at, o.end_at, o.reason) for o in off],
+        [(r.booking, f"{r.booking.customer_name} · {r.service.name}") for r in rows],
+    )
+    shown = [r for r in rows if r.booking.status in LEGEND]
+    context = {
+        "provider": provider,
+        "week": week,
+        "tz": tz,
+        "today": today,
+        "legend": LEGEND,
+        "agenda": shown,
+        "requests": requests,
+        "previous": monday - timedelta(days=7),
+        "next": monday + timedelta(days=7),
+        "this_week": week_of(today),
+        "now": now,
+        "done": one(request.query_params, "done"),
+        "many_providers": many_providers,
+    }
+    return render(request, "dashboard.html", context)
+
+
+async def _act(db: DB, provider: Provider, booking_id: uuid.UUID, user: User, step: Step) -> None:
+    """One lifecycle step on one of the provider's bookings, in one transaction (as the
+    API's ``bookings.routes._act``): a deadline that had passed is reported after the
+    expiry is committed."""
+    async with db.write() as session:
+        booking = await bookings.load(session, booking_id, for_update=True)
+        if booking.provider_id != provider.id:
+            raise NotFound(f"No booking {booking_id}.")
+        actor = await bookings.actor_for(session, booking, user, None)
+        expired = await step(session, booking, actor)
+    if expired is BookingStatus.HELD:
+        raise HoldExpired("The hold ran out before it was confirmed; the time has been freed.")
+    if expired is not None:
+        raise HoldExpired("The request was not answered in time; it has expired.")
+
+
+async def _provider(db: DB, provider_id: uuid.UUID, user: User) -> Provider:
+    async with db.read() as session:
+        return await managed_provider(session, provider_id, user)
+
+
+def _refused(request: Request, provider: Provider, exc: Problem, back: str = "") -> Response:
+    context = {
+        "title": "That did not work",
+        "detail": exc.detail,
+        "back": back or _path(provider),
+    }
+    return render(request, "refused.html", context, exc.status)
+
+
+ACTIONS = {
+    "accept": "accepted",
+    "decline": "declined",
+    "complete": "completed",
+    "no-show": "marked as a no-show",
+}
+
+
+@router.post("/dashboard/{provider_id}/bookings/{booking_id}/{action}")
+async def booking_action(
+    request: Request,
+    db: DB,
+    clock: ClockDep,
+    provider_id: uuid.UUID,
+    booking_id: uuid.UUID,
+    action: str,
+) -> Response:
+    """Accept or decline a request; mark a booking completed or no-show."""
+    form = await read_form(request)
+    require_csrf(request, form.get(CSRF_FIELD))
+    if action not in ACTIONS:
+        raise NotFound("No such action.")
+    user = await require_user(request, db)
+    provider = await _provider(db, provider_id, user)
+    now = clock.now()
+    reason = one(form, "reason")[:MAX_REASON] or None
+    if reason and has_nul(reason):
+        reason = None
+
+    async def step(
+        session: AsyncSession, booking: Booking, actor: bookings.Actor
+    ) -> BookingStatus | None:
+        if action == "accept":
+            return await bookings.confirm(session, booking, actor, user, now)
+        if action == "decline":
+            return await bookings.decline(session, booking, actor, user, reason, now)
+        outcome = BookingStatus.COMPLETED if action == "complete" else BookingStatus.NO_SHOW
+        await bookings.mark_attendance(session, booking, actor, user, outcome, now)
+        return None
+
+    back = safe_back(one(form, "back"), provider)
+    try:
+        await _act(db, provider, booking_id, user, step)
+    except Problem as exc:
+        return _refused(request, provider, exc, back)
+    sep = "&" if "?" in back else "?"
+    return RedirectResponse(f"{back}{sep}done={action}", status_code=303)
+
+
+def safe_back(text: str, provider: Provider) -> str:
+    """Back to a page of this provider's dashboard (its week), else its first page."""
+    base = f"/dashboard/{provider.id}"
+    if text.startswith(base) and not has_nul(text) and "//" not in text and "#" not in text:
+        return text[:300]
+    return base
+
+
+async def _suggest_context(
+    db: DB, user: User, provider: Provider, booking_id: uuid.UUID, now: datetime
+) -> dict[str, object]:
+    """The request and the provider's free times to suggest instead (the booking's own
+    service and length, over the next two weeks in the provider's zone)."""
+    async with db.read() as session:
+        booking = await bookings.load(session, booking_id)
+        if booking.provider_id != provider.id:
+            raise NotFound(f"No booking {booking_id}.")
+        await bookings.actor_for(session, booking, user, None)
+        row = (await named(session, [booking]))[0]
+        service = await get_service(session, booking.service_id)
+        visit = await visit_of(session, booking, service)
+        today = now.astimezone(zone(provider.timezone)).date()
+        span = day_span(today, today + timedelta(days=SUGGEST_DAYS - 1), zone(provider.timezone))
+        rules = visit.rules if visit.plan is not None else None
+        found = await find_slots(session, service, [provider], span, visit.durations[0], now, rules)
+    days: dict[date, list[Slot]] = {}
+    for _, slot in found:
+        days.setdefault(slot.start.astimezone(zone(provider.timezone)).date(), []).append(slot)
+    return {"provider": provider, "row": row, "days": days, "tz": provider.timezone}
+
+
+@router.get("/dashboard/{provider_id}/bookings/{booking_id}/suggest")
+async def suggest_form(
+    request: Request, db: DB, clock: ClockDep, provider_id: uuid.UUID, booking_id: uuid.UUID
+) -> Response:
+    user = await require_user(request, db)
+    provider = await _provider(db, provider_id, user)
+    context = await _suggest_context(db, user, provider, booking_id, clock.now())
+    context.update(errors={}, chosen=[], reason="")
+    return render(request, "suggest.html", context)
+
+
+@router.post("/dashboard/{provider_id}/bookings/{booking_id}/suggest")
+async def suggest(
+    request: Request, db: DB, clock: ClockDep, provider_id: uuid.UUID, booking_id: uuid.UUID
+) -> Response:
+    """Answer the request with 1 to 5 of the free times; its own time is freed."""
+    form = await read_form(request)
+    require_csrf(request, form.get(CSRF_FIELD))
+    user = await require_user(request, db)
+    provider = await _provider(db, provider_id, user)
+    now = clock.now()
+    texts = many(form, "start", limit=20)
+    starts = [s for s in (as_instant(t) for t in texts) if s is not None]
+    reason = one(form, "reason")
+    errors: dict[str, str] = {}
+    message = None
+    data = None
+    if not starts:
+        errors["start"] = "Tick at least one time to suggest."
+    elif len(starts) > 5:
+        errors["start"] = f"Suggest at most 5 times; you ticked {len(starts)}."
+    if len(reason) > MAX_REASON or has_nul(reason):
+        errors["reason"] = f"Keep the message under {MAX_REASON} characters."
+    if not errors:
+        try:
+            data = SuggestTimesIn.model_validate({"starts": starts, "reason": reason or None})
+        except ValidationError:
+            errors["start"] = "Pick the times from the list."
+    if data is not None:
+        suggested = data
+
+        async def step(
+            session: AsyncSession, booking: Booking, actor: bookings.Actor
+        ) -> BookingStatus | None:
+            return await bookings.suggest_times(
+                session, booking, actor, user, suggested.starts, suggested.reason, now
+            )
+
+        try:
+            await _act(db, provider, booking_id, user, step)
+        except Problem as exc:
+            if exc.status in (401, 403, 404):
+                raise
+            message = exc.detail
+        else:
+            return RedirectResponse(_path(provider, done="suggested"), status_code=303)
+    context = await _suggest_context(db, user, provider, booking_id, now)
+    context.update(errors=errors, chosen=texts, reason=reason, message=message)
+    return render(request, "suggest.html", context, 409 if message else 422)
