@@ -187,7 +187,9 @@ async def _lifecycle_examples(
             ),
             now,
         )
-        done += ["a group class with 3 of 8 seats taken", "a waitlist entry"]
+        if start is not None:
+            done.append("a group class with 3 of 8 seats taken")
+        done.append("a waitlist entry")
     elif spec.slug == "studio-nine-salon":
         haircut, colour, blow_dry = services
         extras = [colour.id, blow_dry.id]

@@ -163,3 +163,11 @@ def test_series_refusals(client) -> None:
                        headers=login(client, other)), 404)
     owner = ok(client.get(f"{API}/series/{series['id']}", headers=world["owner"]["headers"]))
     assert len(owner["occurrences"]) == 6
+
+
+def test_occurrences_beyond_the_booking_horizon_are_clashes(client) -> None:
+    world = _mentor(client)  # bookable 90 days ahead
+    series = ok(_series(client, world, count=104, every_weeks=52, mode="book_free"), 201)
+    assert [o["start"] for o in series["occurrences"]] == [FIRST]
+    assert len(series["clashes"]) == 103
+    problem(_series(client, world, count=104, every_weeks=52, start="2027-03-10T10:00:00Z"), 409)

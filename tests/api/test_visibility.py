@@ -417,3 +417,15 @@ def test_connections_stay_in_their_organization(client) -> None:
     assert ok(client.get(f"{API}/me/connections", headers=other["owner"]["headers"])) == []
     mine = ok(client.get(f"{API}/me/connections", headers=customer["headers"]))
     assert [c["id"] for c in mine] == [asked["id"]]
+
+
+def test_service_listings_leave_hidden_providers_out(client: Any) -> None:
+    world = _two_provider_world(client, "private")
+    public, hidden = world["public"]["id"], world["provider"]["id"]
+    listed = ok(client.get(f"{API}/organizations/{world['org']['id']}/services"))
+    assert {tuple(s["provider_ids"]) for s in listed if s["id"] == world["service"]["id"]} == {
+        (public,)}
+    assert ok(client.get(f"{API}/services/{world['service']['id']}"))["provider_ids"] == [public]
+    shown = ok(client.get(f"{API}/services/{world['service']['id']}",
+                          headers=world["owner"]["headers"]))
+    assert sorted(shown["provider_ids"]) == sorted([public, hidden])

@@ -487,3 +487,16 @@ def test_a_failed_automatic_hold_leaves_the_freeing_transaction_intact(client) -
     assert client.portal.call(attempt) is False
     assert [n["kind"] for n in _notes(client, waiter)] == ["test.before"]
     assert [(e["status"], e["booking_id"]) for e in _entries(client, waiter)] == [("waiting", None)]
+
+
+def test_a_waiter_who_cancels_is_not_offered_their_own_time(client) -> None:
+    world = _world(client)
+    ok(_set_hold(client, world, 15))
+    customer, other = register(client), register(client)
+    ok(_join(client, world, customer), 201)  # hoping for something better that day
+    ok(_join(client, world, other), 201)
+    mine = book(client, world, TEN, headers=customer["headers"], customer=None)
+    ok(_act(client, mine, "cancel", headers=customer["headers"]))
+    assert _notes(client, customer) == []
+    assert [e["status"] for e in _entries(client, customer)] == ["waiting"]
+    assert [n["kind"] for n in _notes(client, other)] == ["waitlist.hold_offered"]

@@ -78,6 +78,7 @@ class Expired(NamedTuple):
     service_id: uuid.UUID
     start: datetime
     end: datetime
+    customer_user_id: uuid.UUID | None
 
 
 async def expire_run_out(
@@ -105,11 +106,13 @@ async def expire_run_out(
                 Booking.service_id,
                 Booking.start_at,
                 Booking.end_at,
+                Booking.customer_user_id,
             )
             .execution_options(synchronize_session=False)
         )
         expired += [
-            Expired(row[0], row[1], status, row[2], row[3], row[4], row[5]) for row in result.all()
+            Expired(row[0], row[1], status, row[2], row[3], row[4], row[5], row[6])
+            for row in result.all()
         ]
     return expired
 

@@ -267,18 +267,26 @@ async def _act(
     """Run one lifecycle step on a booking in one transaction, for whoever may act on it.
 
     A step returns the status a hold or request had when its deadline had passed: it has
-    been marked expired (committed), and the caller learns it with a 409.
+    been marked expired (committed), and the caller learns it with a 409. The transaction
+    is run again if PostgreSQL aborts it as a deadlock (a step that frees a time may make a
+    waitlist hold, locking the provider after the booking; bookings lock the other way).
     """
-    async with db.write() as session:
+
+    async def run(
+        session: AsyncSession,
+    ) -> tuple[Booking, BookingStatus | None, list[BookingItem] | None]:
         booking = await service.load(session, booking_id, for_update=True)
         actor = await service.actor_for(session, booking, user, token)
         expired = await step(session, booking, actor)
         items = await visits.items_of(session, [booking.id])
+        return booking, expired, items.get(booking.id)
+
+    booking, expired, items = await db.run(run)
     if expired is BookingStatus.HELD:
         raise HoldExpired("The hold ran out before it was confirmed; the time has been freed.")
     if expired is not None:
         raise HoldExpired("The request was not answered in time; it has expired.")
-    return booking_out(booking, items=items.get(booking.id))
+    return booking_out(booking, items=items)
 
 
 @router.post(

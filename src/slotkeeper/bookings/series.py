@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import User
-from slotkeeper.availability.service import calendars, rules_for
+from slotkeeper.availability.service import Calendar, calendars, rules_for
 from slotkeeper.bookings import repository
 from slotkeeper.bookings.models import Booking, Series
 from slotkeeper.bookings.schemas import SeriesIn
@@ -29,6 +29,7 @@ from slotkeeper.bookings.service import (
     cancel,
     customer_of,
     flush_or_taken,
+    freed_times,
     new_booking,
     ran_out,
     record,
@@ -40,9 +41,10 @@ from slotkeeper.domain.ranges import TimeRange
 from slotkeeper.domain.series import SeriesError, SeriesRule, cancellation, occurrences, plan_series
 from slotkeeper.domain.slots import SlotRules, generate_slots, is_offered
 from slotkeeper.kit.problems import Conflict, Invalid, NotFound
-from slotkeeper.kit.security import manage_token
+from slotkeeper.kit.security import manage_token, token_hash
 from slotkeeper.kit.types import zone
 from slotkeeper.pricing import service as pricing
+from slotkeeper.waitlist.service import FreedTime, time_freed
 
 S = BookingStatus
 
@@ -75,7 +77,7 @@ async def book_series(
         raise Invalid(str(exc)) from exc
     starts = occurrences(rule)
     rules = rules_for(service, duration)
-    free = await _free_starts(session, provider, rules, starts, now)
+    free, freed = await _free_starts(session, provider, rules, starts, now)
     plan = plan_series(starts, free.__contains__, data.mode)
     clashes = [start.isoformat() for start in plan.clashes]
     if not plan.to_book:
@@ -103,7 +105,7 @@ async def book_series(
         until=rule.until,
         mode=data.mode,
         clashes=clashes,
-        manage_token_hash=None,
+        manage_token_hash=token_hash(token) if token else None,
         created_at=now,
     )
     session.add(series)
@@ -144,6 +146,7 @@ async def book_series(
         )
         bookings.append(booking)
     await flush_or_taken(session)
+    await time_freed(session, freed, now)
     return series, bookings, token
 
 
@@ -153,26 +156,40 @@ async def _free_starts(
     rules: SlotRules,
     starts: list[datetime],
     now: datetime,
-) -> set[datetime]:
-    """The starts that are offered and free, from one read of the provider's calendar.
+) -> tuple[set[datetime], list[FreedTime]]:
+    """The starts that are offered and free, from one read of the provider's calendar
+    (only over the starts within the service's notice and horizon: the rest are taken).
 
-    Holds and requests that ran out in the way are marked expired first.
+    Holds and requests that ran out in the way are marked expired first; their times are
+    returned, for the waitlist once the series is in.
     """
-    span = TimeRange(starts[0], starts[-1] + timedelta(microseconds=1))
+    bookable = [s for s in starts if now + rules.min_notice <= s <= now + rules.max_advance]
+    if not bookable:
+        return set(), []
+    span = TimeRange(bookable[0], bookable[-1] + timedelta(microseconds=1))
     calendar = (await calendars(session, [provider], span, rules, now))[provider.id]
-    blocks = TimeRange(rules.block(starts[0]).start, rules.block(starts[-1]).end)
+    freed: list[FreedTime] = []
     if calendar.stale_holds:
-        record_expired(
-            session, await repository.expire_run_out(session, now, provider.id, blocks), now
-        )
-    free = set()
-    for start in starts:
-        probe = TimeRange(start, start + timedelta(microseconds=1))
-        if is_offered(start, calendar.windows, rules, now, calendar.origins) and generate_slots(
-            calendar.windows, calendar.busy, rules, now, probe, calendar.origins
-        ):
-            free.add(start)
-    return free
+        blocks = TimeRange(rules.block(bookable[0]).start, rules.block(bookable[-1]).end)
+        expired = await repository.expire_run_out(session, now, provider.id, blocks)
+        record_expired(session, expired, now)
+        freed = freed_times(expired)
+    return {s for s in bookable if _is_free(s, calendar, rules, now)}, freed
+
+
+def _is_free(start: datetime, calendar: Calendar, rules: SlotRules, now: datetime) -> bool:
+    """``start`` checked against only the windows holding it and the busy time in its way
+    (a series spans months: checking every window for every occurrence would not scale)."""
+    windows = [w for w in calendar.windows if w.start <= start < w.end]
+    if not windows:
+        return False
+    origins = [o for o in calendar.origins if any(w.start < o < w.end for w in windows)]
+    block = rules.block(start)
+    busy = [b for b in calendar.busy if b.block.overlaps(block)]
+    probe = TimeRange(start, start + timedelta(microseconds=1))
+    return is_offered(start, windows, rules, now, origins) and bool(
+        generate_slots(windows, busy, rules, now, probe, origins)
+    )
 
 
 async def get_series(session: AsyncSession, series_id: uuid.UUID) -> Series:
@@ -215,9 +232,9 @@ async def cancel_following(
         for b in await _locked_occurrences(session, booking.series_id)
         if can_transition(S(b.status), S.CANCELLED) and not ran_out(b, now)
     ]
-    if booking not in live:
-        await cancel(session, booking, actor, user, reason, now)  # refuses with the reason
-        raise AssertionError("cancel() refuses what cannot be cancelled")
+    if booking not in live:  # cancel() refuses it, saying why
+        await cancel(session, booking, actor, user, reason, now)
+        return [booking]
     chosen = {
         index
         for index, _ in cancellation(

@@ -124,22 +124,38 @@ async def expire_run_out(session: AsyncSession, now: datetime) -> int:
     waitlist the times they held are free."""
     expired = await repository.expire_run_out(session, now)
     record_expired(session, expired, now)
-    await time_freed(
-        session,
-        [
-            FreedTime(row.organization_id, row.provider_id, row.service_id, row.start, row.end)
-            for row in expired
-        ],
-        now,
-    )
+    await time_freed(session, freed_times(expired), now)
     return len(expired)
+
+
+def freed_times(expired: list[repository.Expired]) -> list[FreedTime]:
+    return [
+        FreedTime(
+            row.organization_id,
+            row.provider_id,
+            row.service_id,
+            row.start,
+            row.end,
+            row.customer_user_id,
+        )
+        for row in expired
+    ]
 
 
 def _freed(booking: Booking, start: datetime | None = None) -> list[FreedTime]:
     """The time ``booking`` held (or held before it moved from ``start``)."""
     start = start or booking.start_at
     end = start + timedelta(minutes=booking.duration_minutes)
-    return [FreedTime(booking.organization_id, booking.provider_id, booking.service_id, start, end)]
+    return [
+        FreedTime(
+            booking.organization_id,
+            booking.provider_id,
+            booking.service_id,
+            start,
+            end,
+            booking.customer_user_id,
+        )
+    ]
 
 
 def _is_exclusion_violation(exc: IntegrityError) -> bool:
@@ -172,11 +188,13 @@ async def _require_free(
     start: datetime,
     now: datetime,
     moving: uuid.UUID | None = None,
-) -> None:
+) -> list[FreedTime]:
     """Refuse a start the schedule does not offer (422) or that is taken (409).
 
     Holds and requests whose deadline passed are marked expired on the way, so the
-    exclusion constraint, which only sees statuses, lets the new time in.
+    exclusion constraint, which only sees statuses, lets the new time in; their times are
+    returned, for the caller to tell the waitlist once its own booking is in place (then
+    only what the new booking leaves free is offered).
     """
     block = rules.block(start)
     probe = TimeRange(start, start + timedelta(microseconds=1))
@@ -186,11 +204,14 @@ async def _require_free(
             "This start time is not offered: it is outside the provider's hours, off the "
             "service's time grid, too soon (minimum notice) or too far ahead."
         )
+    freed: list[FreedTime] = []
     if any(stale.overlaps(block) for stale in calendar.stale_holds):
         expired = await repository.expire_run_out(session, now, provider.id, block)
         record_expired(session, expired, now)
+        freed = freed_times(expired)
     if not generate_slots(calendar.windows, calendar.busy, rules, now, probe, calendar.origins):
         raise SlotTaken("This time is no longer available. Pick another time.")
+    return freed
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +334,7 @@ async def book_slot(
     if not await offering_all(session, visit, [provider]):
         raise Invalid("This provider does not offer every service of the visit.")
     start = data.start.astimezone(UTC)
-    await _require_free(session, provider, visit.rules, start, now)
+    freed = await _require_free(session, provider, visit.rules, start, now)
     if not guard:
         # Test hook (control case of the race tests): check and insert in separate
         # transactions, so concurrent requests can both pass the check.
@@ -360,6 +381,7 @@ async def book_slot(
     actor = actor or (Actor.CUSTOMER if user else Actor.GUEST)
     record(session, booking, None, actor, now, user, reason)
     await flush_or_taken(session)
+    await time_freed(session, freed, now)
     return Created(booking, token, items)
 
 
@@ -517,7 +539,7 @@ async def reschedule(
     if start == booking.start_at:
         raise Invalid("The booking already starts at that time.")
     visit = await visit_of(session, booking, service)
-    await _require_free(session, provider, visit.rules, start, now, moving=booking.id)
+    freed = await _require_free(session, provider, visit.rules, start, now, moving=booking.id)
     old = booking.start_at
     _place(booking, visit.rules, start)
     await move_items(session, booking, visit)
@@ -532,7 +554,7 @@ async def reschedule(
         f"rescheduled from {old.isoformat()} to {start.isoformat()}",
     )
     await flush_or_taken(session)
-    await time_freed(session, _freed(booking, old), now)
+    await time_freed(session, [*freed, *_freed(booking, old)], now)
 
 
 async def decline(
@@ -577,12 +599,13 @@ async def suggest_times(
     service, provider = await _service_and_locked_provider(session, booking)
     rules = (await visit_of(session, booking, service)).rules
     chosen = sorted({start.astimezone(UTC) for start in starts})
+    freed = _freed(booking)
     for start in chosen:
-        await _require_free(session, provider, rules, start, now)
+        freed += await _require_free(session, provider, rules, start, now)
     booking.suggested_starts = [start.isoformat() for start in chosen]
     record(session, booking, previous, actor, now, user, reason)
     await session.flush()
-    await time_freed(session, _freed(booking), now)
+    await time_freed(session, freed, now)
     return None
 
 
@@ -605,12 +628,13 @@ async def accept_suggestion(
         raise Invalid("That time is not one of the suggested times.")
     service, provider = await _service_and_locked_provider(session, booking)
     visit = await visit_of(session, booking, service)
-    await _require_free(session, provider, visit.rules, start, now)
+    freed = await _require_free(session, provider, visit.rules, start, now)
     _place(booking, visit.rules, start)
     await move_items(session, booking, visit)
     previous = _move(booking, S.CONFIRMED, now)
     record(session, booking, previous, actor, now, user, f"picked {start.isoformat()}")
     await flush_or_taken(session)
+    await time_freed(session, freed, now)
 
 
 async def mark_attendance(

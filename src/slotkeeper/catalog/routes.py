@@ -4,8 +4,10 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.deps import CurrentUser, OptionalUser
+from slotkeeper.accounts.models import User
 from slotkeeper.catalog import repository, service
 from slotkeeper.catalog.models import Location, Organization, Provider, Service
 from slotkeeper.catalog.schemas import (
@@ -191,12 +193,13 @@ async def create_service(
 @router.get(
     "/organizations/{org_id}/services", response_model=list[ServiceOut], operation_id="listServices"
 )
-async def list_services(org_id: uuid.UUID, db: DB) -> list[ServiceOut]:
+async def list_services(org_id: uuid.UUID, db: DB, user: OptionalUser) -> list[ServiceOut]:
     async with db.read() as session:
         org = await service.get_organization(session, org_id)
         services = await repository.services_of_org(session, org.id)
         providers = await repository.provider_ids_of_services(session, [s.id for s in services])
-    return [service_out(s, providers[s.id]) for s in services]
+        seen = await _visible_ids(session, org.id, user)
+    return [service_out(s, [p for p in providers[s.id] if p in seen]) for s in services]
 
 
 @router.put(
@@ -236,8 +239,17 @@ async def get_provider(provider_id: uuid.UUID, user: OptionalUser, db: DB) -> Pr
 
 
 @router.get("/services/{service_id}", response_model=ServiceOut, operation_id="getService")
-async def get_service(service_id: uuid.UUID, db: DB) -> ServiceOut:
+async def get_service(service_id: uuid.UUID, db: DB, user: OptionalUser) -> ServiceOut:
     async with db.read() as session:
         svc = await service.get_service(session, service_id)
         providers = await repository.provider_ids_of_services(session, [svc.id])
-    return service_out(svc, providers[svc.id])
+        seen = await _visible_ids(session, svc.organization_id, user)
+    return service_out(svc, [p for p in providers[svc.id] if p in seen])
+
+
+async def _visible_ids(
+    session: AsyncSession, org_id: uuid.UUID, user: User | None
+) -> set[uuid.UUID]:
+    """The organization's providers ``user`` may see (hidden ones are left out of lists)."""
+    providers = await repository.providers_of_org(session, org_id)
+    return {p.id for p in await visible(session, providers, user)}

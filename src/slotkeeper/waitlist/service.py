@@ -28,7 +28,7 @@ from slotkeeper.availability.service import calendars, rules_for
 from slotkeeper.bookings.schemas import BookingIn
 from slotkeeper.catalog import repository as catalog_repository
 from slotkeeper.catalog.models import Organization, Provider, Service
-from slotkeeper.catalog.service import get_provider, get_service
+from slotkeeper.catalog.service import get_service, visible_provider
 from slotkeeper.catalog.visibility import require_visible, visible
 from slotkeeper.domain.lifecycle import BookingStatus
 from slotkeeper.domain.ranges import TimeRange
@@ -64,6 +64,8 @@ class FreedTime:
     service_id: uuid.UUID
     start: datetime
     end: datetime
+    # The customer whose booking freed it: never offered their own time back.
+    customer_user_id: uuid.UUID | None = None
 
 
 def status_of(entry: WaitlistEntry, offer: Offer | None, now: datetime) -> WaitlistStatus:
@@ -104,7 +106,7 @@ async def join(
     )
     if found is None:
         await get_service(session, data.service_id)  # 404 for an unknown id
-        await get_provider(session, data.provider_id)
+        await visible_provider(session, data.provider_id, user)  # or a hidden one
         raise Invalid("This provider does not offer this service.")
     service, provider, org = found
     await require_visible(session, provider, user)
@@ -192,8 +194,10 @@ async def time_freed(session: AsyncSession, freed: Sequence[FreedTime], now: dat
 
 
 async def _tell_waiters(session: AsyncSession, freed: FreedTime, now: datetime) -> None:
+    # The provider's lock (PostgreSQL) orders concurrent freeings of its times: the waiters
+    # are read after the previous one committed, so no waiter is offered two holds.
     found = await catalog_repository.service_with_provider(
-        session, freed.service_id, freed.provider_id, lock=False
+        session, freed.service_id, freed.provider_id, lock=True
     )
     if found is None:  # the provider no longer offers the service
         return
@@ -202,7 +206,11 @@ async def _tell_waiters(session: AsyncSession, freed: FreedTime, now: datetime) 
     waiters = await repository.waiting_for(session, provider.id, service.id, day)
     if not waiters or not await _bookable(session, service, provider, freed.start, now):
         return
-    waiters = [(e, u) for e, u in waiters if await visible(session, [provider], u)]
+    waiters = [
+        (e, u)
+        for e, u in waiters
+        if u.id != freed.customer_user_id and await visible(session, [provider], u)
+    ]
     if not waiters:
         return
     if org.waitlist_hold_minutes > 0 and not service.requires_approval:
