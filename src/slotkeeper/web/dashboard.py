@@ -193,63 +193,6 @@ def _refused(request: Request, provider: Provider, exc: Problem, back: str = "")
     return render(request, "refused.html", context, exc.status)
 
 
-ACTIONS = {
-    "accept": "accepted",
-    "decline": "declined",
-    "complete": "completed",
-    "no-show": "marked as a no-show",
-}
-
-
-@router.post("/dashboard/{provider_id}/bookings/{booking_id}/{action}")
-async def booking_action(
-    request: Request,
-    db: DB,
-    clock: ClockDep,
-    provider_id: uuid.UUID,
-    booking_id: uuid.UUID,
-    action: str,
-) -> Response:
-    """Accept or decline a request; mark a booking completed or no-show."""
-    form = await read_form(request)
-    require_csrf(request, form.get(CSRF_FIELD))
-    if action not in ACTIONS:
-        raise NotFound("No such action.")
-    user = await require_user(request, db)
-    provider = await _provider(db, provider_id, user)
-    now = clock.now()
-    reason = one(form, "reason")[:MAX_REASON] or None
-    if reason and has_nul(reason):
-        reason = None
-
-    async def step(
-        session: AsyncSession, booking: Booking, actor: bookings.Actor
-    ) -> BookingStatus | None:
-        if action == "accept":
-            return await bookings.confirm(session, booking, actor, user, now)
-        if action == "decline":
-            return await bookings.decline(session, booking, actor, user, reason, now)
-        outcome = BookingStatus.COMPLETED if action == "complete" else BookingStatus.NO_SHOW
-        await bookings.mark_attendance(session, booking, actor, user, outcome, now)
-        return None
-
-    back = safe_back(one(form, "back"), provider)
-    try:
-        await _act(db, provider, booking_id, user, step)
-    except Problem as exc:
-        return _refused(request, provider, exc, back)
-    sep = "&" if "?" in back else "?"
-    return RedirectResponse(f"{back}{sep}done={action}", status_code=303)
-
-
-def safe_back(text: str, provider: Provider) -> str:
-    """Back to a page of this provider's dashboard (its week), else its first page."""
-    base = f"/dashboard/{provider.id}"
-    if text.startswith(base) and not has_nul(text) and "//" not in text and "#" not in text:
-        return text[:300]
-    return base
-
-
 async def _suggest_context(
     db: DB, user: User, provider: Provider, booking_id: uuid.UUID, now: datetime
 ) -> dict[str, object]:
@@ -332,3 +275,61 @@ async def suggest(
     context = await _suggest_context(db, user, provider, booking_id, now)
     context.update(errors=errors, chosen=texts, reason=reason, message=message)
     return render(request, "suggest.html", context, 409 if message else 422)
+
+
+# After the suggest routes: their path would match this one's ``{action}`` too.
+ACTIONS = {
+    "accept": "accepted",
+    "decline": "declined",
+    "complete": "completed",
+    "no-show": "marked as a no-show",
+}
+
+
+@router.post("/dashboard/{provider_id}/bookings/{booking_id}/{action}")
+async def booking_action(
+    request: Request,
+    db: DB,
+    clock: ClockDep,
+    provider_id: uuid.UUID,
+    booking_id: uuid.UUID,
+    action: str,
+) -> Response:
+    """Accept or decline a request; mark a booking completed or no-show."""
+    form = await read_form(request)
+    require_csrf(request, form.get(CSRF_FIELD))
+    if action not in ACTIONS:
+        raise NotFound("No such action.")
+    user = await require_user(request, db)
+    provider = await _provider(db, provider_id, user)
+    now = clock.now()
+    reason = one(form, "reason")[:MAX_REASON] or None
+    if reason and has_nul(reason):
+        reason = None
+
+    async def step(
+        session: AsyncSession, booking: Booking, actor: bookings.Actor
+    ) -> BookingStatus | None:
+        if action == "accept":
+            return await bookings.confirm(session, booking, actor, user, now)
+        if action == "decline":
+            return await bookings.decline(session, booking, actor, user, reason, now)
+        outcome = BookingStatus.COMPLETED if action == "complete" else BookingStatus.NO_SHOW
+        await bookings.mark_attendance(session, booking, actor, user, outcome, now)
+        return None
+
+    back = safe_back(one(form, "back"), provider)
+    try:
+        await _act(db, provider, booking_id, user, step)
+    except Problem as exc:
+        return _refused(request, provider, exc, back)
+    sep = "&" if "?" in back else "?"
+    return RedirectResponse(f"{back}{sep}done={action}", status_code=303)
+
+
+def safe_back(text: str, provider: Provider) -> str:
+    """Back to a page of this provider's dashboard (its week), else its first page."""
+    base = f"/dashboard/{provider.id}"
+    if text.startswith(base) and not has_nul(text) and "//" not in text and "#" not in text:
+        return text[:300]
+    return base
