@@ -9,8 +9,9 @@ from typing import Any
 
 import httpx
 
-from tests.web.conftest import shoot
-from tests.web.seed import book_guest, free_slots, make_salon, times_path
+from tests.support import API, ok, register
+from tests.web.conftest import shoot, sign_in
+from tests.web.seed import book_guest, free_slots, make_salon, provider_account, times_path
 
 
 def _error(page: Any, field: str) -> str:
@@ -156,3 +157,164 @@ def test_no_input_gets_a_500(new_page: Any, api: httpx.Client) -> None:
     )
     _readable(raw, "bytes that are not UTF-8")
     assert re.search(r"<h1[^>]*>", raw.text())
+
+
+# The nastiest few, for forms whose fields all go through the same readers.
+FEW = ["", "a\x00b", HUGE, "🙂" * 300, "2026-02-30", "-1"]
+
+
+def _sweep_posts(
+    page: Any, path: str, base: dict[str, str], names: list[str], values: list[str] = NASTY
+) -> None:
+    """POST ``base`` with each of ``names`` set to each nasty value in turn."""
+    for name in names:
+        for value in values:
+            form = {**base, name: value}
+            answer = page.request.post(path, form=form, max_redirects=0)
+            _readable(answer, f"{path} {name}={value[:20]!r}")
+
+
+def test_no_input_to_the_account_pages_gets_a_500(new_page: Any, api: httpx.Client) -> None:
+    salon = make_salon(api)
+    provider_user = provider_account(api, salon)
+    customer_user = register(api)
+    pid = salon["stylist"]["id"]
+    consult = salon["consultation"]
+    free = free_slots(api, consult, salon["stylist"])
+    body = {"service_id": consult["id"], "provider_id": pid, "start": free[0]["start"]}
+    mine = ok(api.post(f"{API}/bookings", json=body, headers=customer_user["headers"]), 201)
+    suggest = {"starts": [free[3]["start"]]}
+    ok(
+        api.post(
+            f"{API}/bookings/{mine['id']}/suggest-times",
+            json=suggest,
+            headers=provider_user["headers"],
+        )
+    )
+    request = book_guest(api, consult, salon["stylist"], free[6]["start"])
+
+    customer = new_page("UTC")
+    sign_in(customer, customer_user["email"])
+    csrf = customer.locator("input[name=csrf_token]").first.get_attribute("value") or ""
+    for value in NASTY:
+        value = value[:2000]
+        for path in (
+            "/me?" + str(httpx.QueryParams({"tz": value, "done": value})),
+            "/login?" + str(httpx.QueryParams({"next": value})),
+            f"/manage/{mine['id']}?" + str(httpx.QueryParams({"tz": value, "done": value})),
+        ):
+            _readable(customer.request.get(path, max_redirects=0), path)
+    _readable(customer.request.get("/connect/not-a-uuid"), "connect")
+    _readable(customer.request.get(f"/connect/{uuid.uuid4()}"), "connect unknown")
+    join = {
+        "csrf_token": csrf,
+        "provider_id": pid,
+        "service_id": salon["haircut"]["id"],
+        "date_from": "2000-01-01",
+        "date_to": "2000-01-02",
+        "back": "/o/x",
+    }
+    _sweep_posts(
+        customer,
+        "/me/waitlist",
+        join,
+        ["provider_id", "service_id", "date_from", "date_to", "back"],
+    )
+    _sweep_posts(customer, f"/connect/{salon['other']['id']}", {"csrf_token": csrf}, ["message"])
+    _sweep_posts(customer, f"/manage/{mine['id']}/accept", {"csrf_token": csrf}, ["start", "tz"])
+    for path in (
+        f"/me/waitlist/{uuid.uuid4()}/leave",
+        f"/me/notifications/{uuid.uuid4()}/read",
+        "/me/waitlist/nope/leave",
+    ):
+        _readable(customer.request.post(path, form={"csrf_token": csrf}, max_redirects=0), path)
+
+    provider = new_page("UTC")
+    sign_in(provider, provider_user["email"])
+    csrf = provider.locator("input[name=csrf_token]").first.get_attribute("value") or ""
+    dash = f"/dashboard/{pid}"
+    for value in NASTY:
+        value = value[:2000]
+        for path in (
+            f"{dash}?" + str(httpx.QueryParams({"week": value, "done": value})),
+            f"{dash}/hours?" + str(httpx.QueryParams({"done": value})),
+        ):
+            _readable(provider.request.get(path, max_redirects=0), path)
+    for path in (
+        "/dashboard/nope",
+        f"{dash}/bookings/{uuid.uuid4()}/suggest",
+        f"{dash}/bookings/{mine['id']}/suggest",
+    ):
+        _readable(provider.request.get(path, max_redirects=0), path)
+    hours = {"csrf_token": csrf, "tuesday-1-start": "10:00", "tuesday-1-end": "18:00"}
+    _sweep_posts(
+        provider, f"{dash}/hours", hours, ["tuesday-1-start", "tuesday-1-end", "sunday-8-end"]
+    )
+    override = {
+        "csrf_token": csrf,
+        "override_date": "2031-01-01",
+        "override_start": "09:00",
+        "override_end": "10:00",
+    }
+    _sweep_posts(
+        provider,
+        f"{dash}/overrides",
+        override,
+        ["override_date", "override_start", "override_end", "override_closed"],
+    )
+    off = {"csrf_token": csrf, "off_from_date": "2031-01-01", "off_to_date": "2031-01-02"}
+    _sweep_posts(
+        provider,
+        f"{dash}/time-off",
+        off,
+        ["off_from_date", "off_from_time", "off_to_date", "off_to_time", "off_reason"],
+    )
+    suggest_path = f"{dash}/bookings/{request['id']}/suggest"
+    _sweep_posts(provider, suggest_path, {"csrf_token": csrf, "start": "x"}, ["start", "reason"])
+    for action in ("decline", "complete", "no-show", "accept", "nope"):
+        _sweep_posts(
+            provider,
+            f"{dash}/bookings/{request['id']}/{action}",
+            {"csrf_token": csrf},
+            ["reason", "back"],
+            FEW,
+        )
+
+    visitor = new_page("UTC")
+    visitor.goto("/login")
+    csrf = visitor.locator("input[name=csrf_token]").first.get_attribute("value") or ""
+    login = {"csrf_token": csrf, "email": customer_user["email"], "password": "wrong-password"}
+    # Each login attempt runs argon2 (about 0.2 s): the three worst values only.
+    _sweep_posts(visitor, "/login", login, ["email", "password", "next"], FEW[:3])
+    taken = {
+        "csrf_token": csrf,
+        "name": "Ada",
+        "email": customer_user["email"],
+        "password": "long-enough-1",
+    }
+    _sweep_posts(visitor, "/register", taken, ["name", "email", "password", "next"], FEW)
+
+
+def test_the_account_forms_refuse_a_missing_or_wrong_csrf_token(
+    new_page: Any, api: httpx.Client
+) -> None:
+    salon = make_salon(api)
+    provider_user = provider_account(api, salon)
+    page = new_page()
+    sign_in(page, provider_user["email"])
+    dash = f"/dashboard/{salon['stylist']['id']}"
+    for path in (
+        "/logout",
+        "/login",
+        "/register",
+        "/me/waitlist",
+        f"{dash}/hours",
+        f"{dash}/overrides",
+        f"{dash}/time-off",
+        f"/connect/{salon['other']['id']}",
+    ):
+        for token in (None, "forged"):
+            form = {"csrf_token": token} if token else {}
+            answer = page.request.post(path, form=form, max_redirects=0)
+            assert answer.status == 403, (path, token, answer.status)
+    assert page.goto("/me").url.split("?")[0].endswith("/me")  # still signed in
