@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.support import API, book, login, make_world, ok, problem, register
+from tests.support import API, book, booking_body, login, make_world, ok, problem, register
 
 DAY = "2027-03-03"
 
@@ -108,3 +108,40 @@ def test_only_managers_set_prices_and_codes(client) -> None:
     _code(client, world, 422, code="BAD", kind="fixed", value="1.001")
     problem(client.patch(f"{API}/organizations/{world['org']['id']}/pricing",
                          json={"vat_percent": "-1"}, headers=world["owner"]["headers"]), 422)
+
+
+def _uses(client, world) -> int:  # type: ignore[no-untyped-def]
+    (code,) = ok(client.get(f"{API}/organizations/{world['org']['id']}/discount-codes",
+                            headers=world["owner"]["headers"]))
+    return int(code["uses"])
+
+
+def test_a_booking_never_confirmed_gives_its_code_use_back(client, clock) -> None:
+    world = _world(client)
+    _code(client, world, code="ONCE", kind="percent", value="10", max_uses=1)
+    day = "2027-03-03T"
+    hold = book(client, world, f"{day}10:00:00Z", hold=True, discount_code="ONCE")
+    assert _uses(client, world) == 1
+    problem(client.post(f"{API}/bookings", json={**booking_body(world, f"{day}11:00:00Z"),
+                                                 "discount_code": "ONCE"}), 409)
+    # The hold runs out unconfirmed: acting on it expires it and returns the use.
+    clock.advance(timedelta(minutes=11))
+    problem(client.post(f"{API}/bookings/{hold['id']}/confirm",
+                        params={"token": hold["manage_token"]}), 409)
+    assert _uses(client, world) == 0
+    # A cancelled hold gives it back too; a cancelled confirmed booking keeps it used.
+    again = book(client, world, f"{day}12:00:00Z", hold=True, discount_code="ONCE")
+    ok(client.post(f"{API}/bookings/{again['id']}/cancel", params={"token": again["manage_token"]}))
+    assert _uses(client, world) == 0
+    kept = book(client, world, f"{day}13:00:00Z", discount_code="ONCE")
+    ok(client.post(f"{API}/bookings/{kept['id']}/cancel", params={"token": kept["manage_token"]}))
+    assert _uses(client, world) == 1
+
+
+def test_a_declined_request_gives_its_code_use_back(client) -> None:
+    world = _world(client, requires_approval=True)
+    _code(client, world, code="ONCE", kind="percent", value="10", max_uses=1)
+    request = book(client, world, "2027-03-03T10:00:00Z", discount_code="ONCE")
+    assert _uses(client, world) == 1
+    ok(client.post(f"{API}/bookings/{request['id']}/decline", headers=world["owner"]["headers"]))
+    assert _uses(client, world) == 0

@@ -79,6 +79,7 @@ class Expired(NamedTuple):
     start: datetime
     end: datetime
     customer_user_id: uuid.UUID | None
+    discount_code_id: uuid.UUID | None
 
 
 async def expire_run_out(
@@ -107,13 +108,11 @@ async def expire_run_out(
                 Booking.start_at,
                 Booking.end_at,
                 Booking.customer_user_id,
+                Booking.discount_code_id,
             )
             .execution_options(synchronize_session=False)
         )
-        expired += [
-            Expired(row[0], row[1], status, row[2], row[3], row[4], row[5], row[6])
-            for row in result.all()
-        ]
+        expired += [Expired(row[0], row[1], status, *row[2:]) for row in result.all()]
     return expired
 
 

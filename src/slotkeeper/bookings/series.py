@@ -29,11 +29,10 @@ from slotkeeper.bookings.service import (
     cancel,
     customer_of,
     flush_or_taken,
-    freed_times,
     new_booking,
     ran_out,
     record,
-    record_expired,
+    settle_expired,
 )
 from slotkeeper.catalog.models import Provider
 from slotkeeper.domain.lifecycle import BookingStatus, can_transition
@@ -172,8 +171,7 @@ async def _free_starts(
     if calendar.stale_holds:
         blocks = TimeRange(rules.block(bookable[0]).start, rules.block(bookable[-1]).end)
         expired = await repository.expire_run_out(session, now, provider.id, blocks)
-        record_expired(session, expired, now)
-        freed = freed_times(expired)
+        freed = await settle_expired(session, expired, now)
     return {s for s in bookable if _is_free(s, calendar, rules, now)}, freed
 
 

@@ -50,6 +50,7 @@ from slotkeeper.kit.problems import (
     Unauthorized,
 )
 from slotkeeper.kit.security import manage_token, token_hash
+from slotkeeper.pricing import repository as pricing_repository
 from slotkeeper.pricing import service as pricing
 from slotkeeper.pricing.models import DiscountCode
 from slotkeeper.waitlist.service import FreedTime, time_freed
@@ -123,9 +124,20 @@ async def expire_run_out(session: AsyncSession, now: datetime) -> int:
     """Mark every run-out hold and unanswered request expired (the sweeper), and tell the
     waitlist the times they held are free."""
     expired = await repository.expire_run_out(session, now)
-    record_expired(session, expired, now)
-    await time_freed(session, freed_times(expired), now)
+    await time_freed(session, await settle_expired(session, expired, now), now)
     return len(expired)
+
+
+async def settle_expired(
+    session: AsyncSession, expired: list[repository.Expired], now: datetime
+) -> list[FreedTime]:
+    """After marking holds and requests expired: their history, their discount code uses
+    given back (never confirmed, never used), and the times they free."""
+    record_expired(session, expired, now)
+    await pricing_repository.give_back(
+        session, [row.discount_code_id for row in expired if row.discount_code_id]
+    )
+    return freed_times(expired)
 
 
 def freed_times(expired: list[repository.Expired]) -> list[FreedTime]:
@@ -207,8 +219,7 @@ async def _require_free(
     freed: list[FreedTime] = []
     if any(stale.overlaps(block) for stale in calendar.stale_holds):
         expired = await repository.expire_run_out(session, now, provider.id, block)
-        record_expired(session, expired, now)
-        freed = freed_times(expired)
+        freed = await settle_expired(session, expired, now)
     if not generate_slots(calendar.windows, calendar.busy, rules, now, probe, calendar.origins):
         raise SlotTaken("This time is no longer available. Pick another time.")
     return freed
@@ -446,7 +457,19 @@ async def _expire_if_run_out(session: AsyncSession, booking: Booking, now: datet
     record(session, booking, previous.value, Actor.SYSTEM, now, reason=EXPIRY_REASONS[previous])
     await session.flush()
     await time_freed(session, _freed(booking), now)
+    await _give_back_code(session, booking, previous)
     return previous
+
+
+UNCONFIRMED = frozenset({S.HELD, S.REQUESTED, S.TIME_SUGGESTED})
+
+
+async def _give_back_code(session: AsyncSession, booking: Booking, previous: S) -> None:
+    """A booking that ends without ever being confirmed did not use its discount code.
+    (Given back after the waitlist's turn: locks go booking, provider, code, the order a
+    booking takes them in.)"""
+    if previous in UNCONFIRMED and booking.discount_code_id is not None:
+        await pricing_repository.give_back(session, [booking.discount_code_id])
 
 
 def _require_staff(actor: Actor, what: str) -> None:
@@ -496,6 +519,7 @@ async def cancel(
     if S(previous) in BLOCKING:
         await session.flush()
         await time_freed(session, _freed(booking), now)
+    await _give_back_code(session, booking, S(previous))
 
 
 async def refund_quote(session: AsyncSession, booking: Booking, actor: Actor, now: datetime) -> int:
@@ -576,6 +600,7 @@ async def decline(
     if S(previous) in BLOCKING:
         await session.flush()
         await time_freed(session, _freed(booking), now)
+    await _give_back_code(session, booking, S(previous))
     return None
 
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
+from collections.abc import Sequence
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,3 +42,14 @@ async def take_use(session: AsyncSession, code_id: uuid.UUID) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.first() is not None
+
+
+async def give_back(session: AsyncSession, code_ids: Sequence[uuid.UUID]) -> None:
+    """Return one use per id (a booking that ended without ever being confirmed)."""
+    for code_id, count in Counter(code_ids).items():
+        await session.execute(
+            update(DiscountCode)
+            .where(DiscountCode.id == code_id, DiscountCode.uses >= count)
+            .values(uses=DiscountCode.uses - count)
+            .execution_options(synchronize_session=False)
+        )
