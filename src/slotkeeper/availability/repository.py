@@ -58,3 +58,13 @@ async def time_off(
         query = query.where(TimeOff.start_at < span.end, TimeOff.end_at > span.start)
     result = await session.execute(query.order_by(TimeOff.start_at))
     return list(result.scalars())
+
+
+async def time_off_entry(
+    session: AsyncSession, provider_id: uuid.UUID, time_off_id: uuid.UUID
+) -> TimeOff | None:
+    """One time-off entry of this provider (another provider's is not found)."""
+    result = await session.execute(
+        select(TimeOff).where(TimeOff.id == time_off_id, TimeOff.provider_id == provider_id)
+    )
+    return result.scalar_one_or_none()

@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from slotkeeper.accounts.deps import CurrentUser, OptionalUser
@@ -108,6 +108,23 @@ async def put_date_override(
     return override_out(row)
 
 
+@router.delete(
+    "/providers/{provider_id}/date-overrides/{day}",
+    status_code=204,
+    response_class=Response,
+    operation_id="deleteDateOverride",
+    responses={404: {"description": "No special hours on that date"}},
+)
+async def delete_date_override(
+    provider_id: uuid.UUID, day: date, user: CurrentUser, db: DB
+) -> Response:
+    """Remove the special hours of one date: it follows the weekly hours again."""
+    async with db.write() as session:
+        provider = await service.managed_provider(session, provider_id, user)
+        await service.delete_date_override(session, provider, day)
+    return Response(status_code=204)
+
+
 @router.get(
     "/providers/{provider_id}/date-overrides",
     response_model=list[DateOverrideOut],
@@ -139,6 +156,23 @@ async def add_time_off(
         provider = await service.managed_provider(session, provider_id, user)
         row = await service.add_time_off(session, provider, body)
     return time_off_out(row)
+
+
+@router.delete(
+    "/providers/{provider_id}/time-off/{time_off_id}",
+    status_code=204,
+    response_class=Response,
+    operation_id="deleteTimeOff",
+    responses={404: {"description": "No such time off for this provider"}},
+)
+async def delete_time_off(
+    provider_id: uuid.UUID, time_off_id: uuid.UUID, user: CurrentUser, db: DB
+) -> Response:
+    """Remove a time-off entry: its times can be booked again."""
+    async with db.write() as session:
+        provider = await service.managed_provider(session, provider_id, user)
+        await service.delete_time_off(session, provider, time_off_id)
+    return Response(status_code=204)
 
 
 @router.get(

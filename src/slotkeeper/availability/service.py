@@ -28,7 +28,7 @@ from slotkeeper.domain.availability import (
 )
 from slotkeeper.domain.ranges import TimeRange
 from slotkeeper.domain.slots import Busy, Slot, SlotRules, generate_slots
-from slotkeeper.kit.problems import Forbidden, Invalid, Unauthorized
+from slotkeeper.kit.problems import Forbidden, Invalid, NotFound, Unauthorized
 from slotkeeper.kit.types import zone
 
 
@@ -103,6 +103,26 @@ async def add_time_off(session: AsyncSession, provider: Provider, data: TimeOffI
     session.add(row)
     await session.flush()
     return row
+
+
+async def delete_date_override(session: AsyncSession, provider: Provider, day: date) -> None:
+    """The date goes back to the weekly hours."""
+    row = await repository.override_on(session, provider.id, day)
+    if row is None:
+        raise NotFound(f"No special hours on {day.isoformat()}.")
+    await session.delete(row)
+    await session.flush()
+
+
+async def delete_time_off(
+    session: AsyncSession, provider: Provider, time_off_id: uuid.UUID
+) -> None:
+    """The stretch can be booked again (within the weekly hours and overrides)."""
+    row = await repository.time_off_entry(session, provider.id, time_off_id)
+    if row is None:
+        raise NotFound(f"No time off {time_off_id}.")
+    await session.delete(row)
+    await session.flush()
 
 
 @dataclass(frozen=True, slots=True)
