@@ -80,8 +80,15 @@ class BookingItem(IdMixin, Base):
     single-service booking is its own one item)."""
 
     __tablename__ = "booking_items"
-    __table_args__ = (UniqueConstraint("booking_id", "position", name="uq_booking_items_position"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "organization_id", "booking_id", "position", name="uq_booking_items_position"
+        ),
+    )
 
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
     booking_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
     position: Mapped[int]
     service_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))

@@ -49,6 +49,7 @@ class Visit:
             return []
         return [
             BookingItem(
+                organization_id=service.organization_id,
                 booking_id=booking_id,
                 position=position,
                 service_id=service.id,

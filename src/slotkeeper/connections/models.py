@@ -25,7 +25,10 @@ class Connection(IdMixin, Base):
     __tablename__ = "connections"
     __table_args__ = (
         UniqueConstraint(
-            "provider_id", "customer_user_id", name="uq_connections_provider_customer"
+            "organization_id",
+            "provider_id",
+            "customer_user_id",
+            name="uq_connections_provider_customer",
         ),
         ForeignKeyConstraint(
             ["organization_id", "provider_id"],
