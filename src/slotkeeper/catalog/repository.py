@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import Membership
@@ -177,3 +177,17 @@ async def standing_with_providers(
         select(Provider.id, manages, connected).where(Provider.id.in_(provider_ids))
     )
     return {pid: (bool(m), bool(c)) for pid, m, c in result.all()}
+
+
+async def replace_service_providers(
+    session: AsyncSession, service: Service, provider_ids: Sequence[uuid.UUID]
+) -> None:
+    """Who offers ``service`` from now on (its bookings keep their providers)."""
+    await session.execute(delete(ServiceProvider).where(ServiceProvider.service_id == service.id))
+    session.add_all(
+        ServiceProvider(
+            organization_id=service.organization_id, service_id=service.id, provider_id=pid
+        )
+        for pid in provider_ids
+    )
+    await session.flush()

@@ -21,6 +21,7 @@ from slotkeeper.catalog.schemas import (
     ProviderPatch,
     ServiceIn,
     ServiceOut,
+    ServicePatch,
 )
 from slotkeeper.catalog.visibility import visible
 from slotkeeper.domain.money import format_minor
@@ -253,3 +254,16 @@ async def _visible_ids(
     """The organization's providers ``user`` may see (hidden ones are left out of lists)."""
     providers = await repository.providers_of_org(session, org_id)
     return {p.id for p in await visible(session, providers, user)}
+
+
+@router.patch("/services/{service_id}", response_model=ServiceOut, operation_id="updateService")
+async def update_service(
+    service_id: uuid.UUID, body: ServicePatch, user: CurrentUser, db: DB
+) -> ServiceOut:
+    """Change a service (managers of its organization only): the fields sent, checked with
+    the rest like a new service. Existing bookings keep their times and prices."""
+    async with db.write() as session:
+        svc = await service.get_service(session, service_id)
+        org = await service.managed_organization(session, svc.organization_id, user)
+        provider_ids = await service.update_service(session, org, svc, body)
+    return service_out(svc, provider_ids)

@@ -132,6 +132,43 @@ class ServiceIn(Strict):
         return self
 
 
+class ServicePatch(Strict):
+    """A change to a service: the fields sent replace the stored ones (checked together
+    with the rest as ``ServiceIn`` checks a new service); those left out stay as they are.
+    ``duration_options`` and ``duration_prices`` may be sent as null to clear them."""
+
+    name: Name | None = None
+    duration_minutes: Annotated[int, Field(ge=5, le=24 * 60)] | None = None
+    price: Annotated[str, AfterValidator(_check_price)] | None = None
+    provider_ids: list[uuid.UUID] | None = Field(None, min_length=1, max_length=500)
+    duration_options: list[Annotated[int, Field(ge=5, le=24 * 60)]] | None = Field(
+        None, max_length=20
+    )
+    capacity: Annotated[int, Field(ge=1, le=1000)] | None = None
+    buffer_before_minutes: Annotated[int, Field(ge=0, le=720)] | None = None
+    buffer_after_minutes: Annotated[int, Field(ge=0, le=720)] | None = None
+    min_notice_minutes: Minutes | None = None
+    max_advance_days: Annotated[int, Field(ge=1, le=730)] | None = None
+    slot_step_minutes: Annotated[int, Field(ge=5, le=24 * 60)] | None = None
+    requires_approval: bool | None = None
+    duration_prices: Annotated[
+        dict[int, Annotated[str, AfterValidator(_check_price)]] | None, Field(max_length=20)
+    ] = None
+    free_cancellation_hours: Annotated[int, Field(ge=0, le=24 * 365)] | None = None
+    late_refund_percent: Annotated[int, Field(ge=0, le=100)] | None = None
+    reschedule_cutoff_hours: Annotated[int, Field(ge=0, le=24 * 365)] | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> ServicePatch:
+        nullable = {"duration_options", "duration_prices"}
+        nulls = sorted(
+            name for name in self.model_fields_set - nullable if getattr(self, name) is None
+        )
+        if nulls:
+            raise ValueError(f"{', '.join(nulls)} may not be null")
+        return self
+
+
 class ServiceOut(BaseModel):
     id: uuid.UUID
     organization_id: uuid.UUID

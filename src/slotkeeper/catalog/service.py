@@ -6,7 +6,9 @@ import re
 import secrets
 import uuid
 from datetime import datetime
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts import repository as accounts_repository
@@ -27,9 +29,10 @@ from slotkeeper.catalog.schemas import (
     ProviderIn,
     ProviderPatch,
     ServiceIn,
+    ServicePatch,
 )
 from slotkeeper.catalog.visibility import require_visible
-from slotkeeper.domain.money import to_minor
+from slotkeeper.domain.money import format_minor, to_minor
 from slotkeeper.kit.problems import Conflict, Invalid, NotFound
 
 # A price above ten million major units (of a 2-decimal currency) is a typing mistake.
@@ -119,44 +122,56 @@ async def create_provider(session: AsyncSession, org: Organization, data: Provid
     return provider
 
 
-async def create_service(session: AsyncSession, org: Organization, data: ServiceIn) -> Service:
-    found = await repository.provider_ids_in(session, org.id, data.provider_ids)
-    missing = [str(i) for i in data.provider_ids if i not in found]
+async def _check_providers(
+    session: AsyncSession, org: Organization, provider_ids: list[uuid.UUID]
+) -> None:
+    found = await repository.provider_ids_in(session, org.id, provider_ids)
+    missing = [str(i) for i in provider_ids if i not in found]
     if missing:
         raise Invalid(f"Unknown provider ids for this organization: {', '.join(missing)}")
+
+
+def _minor(text: str, currency: str, field: str) -> int:
     try:
-        price_minor = to_minor(data.price, org.currency)
+        minor = to_minor(text, currency)
     except ValueError as exc:
-        raise Invalid(f"price: {exc}") from exc
-    if price_minor > MAX_PRICE_MINOR:
-        raise Invalid(f"price: {data.price} {org.currency} is too large.")
-    duration_prices = {}
-    for minutes, text in (data.duration_prices or {}).items():
-        try:
-            duration_prices[str(minutes)] = to_minor(text, org.currency)
-        except ValueError as exc:
-            raise Invalid(f"duration_prices: {exc}") from exc
-        if duration_prices[str(minutes)] > MAX_PRICE_MINOR:
-            raise Invalid(f"duration_prices: {text} {org.currency} is too large.")
-    service = Service(
-        organization_id=org.id,
-        duration_prices=duration_prices or None,
-        name=data.name.strip(),
-        duration_minutes=data.duration_minutes,
-        duration_options=data.duration_options or [data.duration_minutes],
-        price_minor=price_minor,
-        currency=org.currency,
-        capacity=data.capacity,
-        buffer_before_minutes=data.buffer_before_minutes,
-        buffer_after_minutes=data.buffer_after_minutes,
-        min_notice_minutes=data.min_notice_minutes,
-        max_advance_days=data.max_advance_days,
-        slot_step_minutes=data.slot_step_minutes,
-        requires_approval=data.requires_approval,
-        free_cancellation_hours=data.free_cancellation_hours,
-        late_refund_percent=data.late_refund_percent,
-        reschedule_cutoff_hours=data.reschedule_cutoff_hours,
-    )
+        raise Invalid(f"{field}: {exc}") from exc
+    if minor > MAX_PRICE_MINOR:
+        raise Invalid(f"{field}: {text} {currency} is too large.")
+    return minor
+
+
+def _prices(org: Organization, data: ServiceIn) -> tuple[int, dict[str, int] | None]:
+    """The price and the prices per duration, in the organization's minor units."""
+    price_minor = _minor(data.price, org.currency, "price")
+    duration_prices = {
+        str(minutes): _minor(text, org.currency, "duration_prices")
+        for minutes, text in (data.duration_prices or {}).items()
+    }
+    return price_minor, duration_prices or None
+
+
+def _apply(service: Service, org: Organization, data: ServiceIn) -> None:
+    service.price_minor, service.duration_prices = _prices(org, data)
+    service.name = data.name.strip()
+    service.duration_minutes = data.duration_minutes
+    service.duration_options = data.duration_options or [data.duration_minutes]
+    service.capacity = data.capacity
+    service.buffer_before_minutes = data.buffer_before_minutes
+    service.buffer_after_minutes = data.buffer_after_minutes
+    service.min_notice_minutes = data.min_notice_minutes
+    service.max_advance_days = data.max_advance_days
+    service.slot_step_minutes = data.slot_step_minutes
+    service.requires_approval = data.requires_approval
+    service.free_cancellation_hours = data.free_cancellation_hours
+    service.late_refund_percent = data.late_refund_percent
+    service.reschedule_cutoff_hours = data.reschedule_cutoff_hours
+
+
+async def create_service(session: AsyncSession, org: Organization, data: ServiceIn) -> Service:
+    await _check_providers(session, org, data.provider_ids)
+    service = Service(organization_id=org.id, currency=org.currency)
+    _apply(service, org, data)
     session.add(service)
     await session.flush()
     session.add_all(
@@ -165,6 +180,72 @@ async def create_service(session: AsyncSession, org: Organization, data: Service
     )
     await session.flush()
     return service
+
+
+def service_as_input(service: Service, provider_ids: list[uuid.UUID]) -> dict[str, Any]:
+    """The stored service as ``ServiceIn`` fields (prices as decimal strings)."""
+    return {
+        "name": service.name,
+        "duration_minutes": service.duration_minutes,
+        "price": format_minor(service.price_minor, service.currency),
+        "provider_ids": provider_ids,
+        "duration_options": list(service.duration_options),
+        "capacity": service.capacity,
+        "buffer_before_minutes": service.buffer_before_minutes,
+        "buffer_after_minutes": service.buffer_after_minutes,
+        "min_notice_minutes": service.min_notice_minutes,
+        "max_advance_days": service.max_advance_days,
+        "slot_step_minutes": service.slot_step_minutes,
+        "requires_approval": service.requires_approval,
+        "duration_prices": {
+            int(k): format_minor(v, service.currency) for k, v in service.duration_prices.items()
+        }
+        if service.duration_prices
+        else None,
+        "free_cancellation_hours": service.free_cancellation_hours,
+        "late_refund_percent": service.late_refund_percent,
+        "reschedule_cutoff_hours": service.reschedule_cutoff_hours,
+    }
+
+
+async def update_service(
+    session: AsyncSession, org: Organization, service: Service, patch: ServicePatch
+) -> list[uuid.UUID]:
+    """Change ``service`` as ``patch`` says, checked like a new service; returns the ids of
+    the providers offering it now. Bookings keep the times and prices they were made with
+    (they store their own); only later bookings and quotes see the change."""
+    current = (await repository.provider_ids_of_services(session, [service.id]))[service.id]
+    merged = service_as_input(service, current)
+    sent = patch.model_dump(exclude_unset=True)
+    if "duration_options" in sent or "duration_minutes" in sent:
+        if "duration_options" not in sent:
+            # The old default duration is no longer implied by a new one.
+            merged["duration_options"] = [
+                d for d in merged["duration_options"] if d != service.duration_minutes
+            ]
+        listed = (
+            sent["duration_options"] if "duration_options" in sent else merged["duration_options"]
+        )
+        options = {*(listed or []), sent.get("duration_minutes", merged["duration_minutes"])}
+        if "duration_prices" not in sent and merged["duration_prices"]:
+            # Prices of durations no longer offered go with them.
+            kept = {k: v for k, v in merged["duration_prices"].items() if k in options}
+            merged["duration_prices"] = kept or None
+    merged.update(sent)
+    try:
+        data = ServiceIn.model_validate(merged)
+    except ValidationError as exc:
+        errors = [
+            {"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
+            for e in exc.errors()
+        ]
+        raise Invalid(errors[0]["msg"].removeprefix("Value error, "), errors=errors) from exc
+    await _check_providers(session, org, data.provider_ids)
+    _apply(service, org, data)
+    if set(data.provider_ids) != set(current):
+        await repository.replace_service_providers(session, service, data.provider_ids)
+    await session.flush()
+    return data.provider_ids
 
 
 async def get_provider(session: AsyncSession, provider_id: uuid.UUID) -> Provider:
