@@ -201,3 +201,16 @@ def test_quote_for_a_visit_is_what_the_booking_stores(client) -> None:
     problem(client.post(f"{API}/quotes", json={
         "service_id": salon["haircut"]["id"], "extra_service_ids": [salon["haircut"]["id"]] * 10}),
         422)
+
+
+def test_cancelling_a_visit_tells_the_waiters_of_each_of_its_services(client) -> None:
+    salon = _salon(client)
+    waiter = register(client)
+    headers = login(client, waiter)
+    ok(client.post(f"{API}/waitlist", headers=headers, json={
+        "provider_id": salon["provider"]["id"], "service_id": salon["colour"]["id"],
+        "date_from": DAY, "date_to": DAY}), 201)
+    visit = book(client, salon, f"{DAY}T10:00:00Z", extra_service_ids=[salon["colour"]["id"]])
+    ok(client.post(f"{API}/bookings/{visit['id']}/cancel", params={"token": visit["manage_token"]}))
+    (note,) = ok(client.get(f"{API}/me/notifications", headers=headers))
+    assert (note["kind"], note["payload"]["start"]) == ("waitlist.time_freed", f"{DAY}T10:30:00Z")

@@ -19,7 +19,7 @@ from slotkeeper.availability.service import calendars
 from slotkeeper.bookings import repository
 from slotkeeper.bookings.models import Booking, BookingEvent, BookingItem
 from slotkeeper.bookings.schemas import BookingIn, CustomerIn
-from slotkeeper.bookings.visits import move_items, offering_all, plan_visit, visit_of
+from slotkeeper.bookings.visits import items_of, move_items, offering_all, plan_visit, visit_of
 from slotkeeper.catalog import repository as catalog_repository
 from slotkeeper.catalog.models import Organization, Provider, Service
 from slotkeeper.catalog.service import get_service, visible_provider
@@ -154,19 +154,28 @@ def freed_times(expired: list[repository.Expired]) -> list[FreedTime]:
     ]
 
 
-def _freed(booking: Booking, start: datetime | None = None) -> list[FreedTime]:
-    """The time ``booking`` held (or held before it moved from ``start``)."""
-    start = start or booking.start_at
-    end = start + timedelta(minutes=booking.duration_minutes)
+async def _freed(
+    session: AsyncSession, booking: Booking, start: datetime | None = None
+) -> list[FreedTime]:
+    """The times ``booking`` held (or held before it moved from ``start``): one per
+    service, so the waiters of each service of a visit hear of their part."""
+    shift = (start or booking.start_at) - booking.start_at
+    items = (await items_of(session, [booking.id])).get(booking.id)
+    parts = (
+        [(i.service_id, i.start_at, i.end_at) for i in items]
+        if items
+        else [(booking.service_id, booking.start_at, booking.end_at)]
+    )
     return [
         FreedTime(
             booking.organization_id,
             booking.provider_id,
-            booking.service_id,
-            start,
-            end,
+            service_id,
+            begin + shift,
+            end + shift,
             booking.customer_user_id,
         )
+        for service_id, begin, end in parts
     ]
 
 
@@ -456,7 +465,7 @@ async def _expire_if_run_out(session: AsyncSession, booking: Booking, now: datet
     previous = S(_move(booking, S.EXPIRED, now))
     record(session, booking, previous.value, Actor.SYSTEM, now, reason=EXPIRY_REASONS[previous])
     await session.flush()
-    await time_freed(session, _freed(booking), now)
+    await time_freed(session, await _freed(session, booking), now)
     await _give_back_code(session, booking, previous)
     return previous
 
@@ -518,7 +527,7 @@ async def cancel(
     record(session, booking, previous, actor, now, user, reason)
     if S(previous) in BLOCKING:
         await session.flush()
-        await time_freed(session, _freed(booking), now)
+        await time_freed(session, await _freed(session, booking), now)
     await _give_back_code(session, booking, S(previous))
 
 
@@ -578,7 +587,7 @@ async def reschedule(
         f"rescheduled from {old.isoformat()} to {start.isoformat()}",
     )
     await flush_or_taken(session)
-    await time_freed(session, [*freed, *_freed(booking, old)], now)
+    await time_freed(session, [*freed, *await _freed(session, booking, old)], now)
 
 
 async def decline(
@@ -599,7 +608,7 @@ async def decline(
     record(session, booking, previous, actor, now, user, reason)
     if S(previous) in BLOCKING:
         await session.flush()
-        await time_freed(session, _freed(booking), now)
+        await time_freed(session, await _freed(session, booking), now)
     await _give_back_code(session, booking, S(previous))
     return None
 
@@ -624,7 +633,7 @@ async def suggest_times(
     service, provider = await _service_and_locked_provider(session, booking)
     rules = (await visit_of(session, booking, service)).rules
     chosen = sorted({start.astimezone(UTC) for start in starts})
-    freed = _freed(booking)
+    freed = await _freed(session, booking)
     for start in chosen:
         freed += await _require_free(session, provider, rules, start, now)
     booking.suggested_starts = [start.isoformat() for start in chosen]
