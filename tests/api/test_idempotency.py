@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
+from slotkeeper.jobs.sweeper import prune_once
 from tests.support import API, book, booking_body, clock_times, make_world, ok, problem, register
 from tests.support import slots as list_slots
 
@@ -105,3 +107,21 @@ def test_guests_with_the_same_key_do_not_share_it(client) -> None:
     assert (first.status_code, second.status_code) == (201, 201)
     assert first.json()["id"] != second.json()["id"]
     assert "Idempotent-Replayed" not in second.headers
+
+
+def test_keys_are_forgotten_after_a_day(client, clock) -> None:
+    world = make_world(client)
+    key = {"Idempotency-Key": f"key-{uuid.uuid4()}"}
+    first = ok(client.post(f"{API}/bookings", json=booking_body(world, "2027-03-04T10:00:00Z"),
+                           headers=key), 201)
+    state = client.app.state
+    clock.advance(timedelta(hours=23))
+    client.portal.call(prune_once, state.db, state.clock)
+    again = client.post(f"{API}/bookings", json=booking_body(world, "2027-03-04T10:00:00Z"),
+                        headers=key)
+    assert again.status_code == 201 and again.json()["id"] == first["id"]  # still replayed
+    clock.advance(timedelta(hours=2))
+    assert client.portal.call(prune_once, state.db, state.clock) >= 1
+    # Forgotten: the same key is now a new request (and this time is taken).
+    problem(client.post(f"{API}/bookings", json=booking_body(world, "2027-03-04T10:00:00Z"),
+                        headers=key), 409)

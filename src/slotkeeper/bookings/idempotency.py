@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import User
@@ -71,3 +72,16 @@ def remember(
             created_at=now,
         )
     )
+
+
+# How long a key is remembered: a client retries within minutes; a day covers any retry
+# (the same window Stripe keeps its keys).
+KEY_TTL = timedelta(hours=24)
+
+
+async def prune(session: AsyncSession, now: datetime) -> int:
+    """Forget keys older than ``KEY_TTL``; returns how many."""
+    result = await session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now - KEY_TTL)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
