@@ -21,6 +21,7 @@ from slotkeeper.kit.observability import RequestLogging, configure_logging, ops
 from slotkeeper.kit.problems import install_problem_handlers
 from slotkeeper.kit.settings import Settings
 from slotkeeper.pricing.routes import router as pricing_router
+from slotkeeper.reports.routes import router as reports_router
 from slotkeeper.waitlist.routes import router as waitlist_router
 from slotkeeper.web import install_web
 
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         pricing_router,
         connections_router,
         waitlist_router,
+        reports_router,
     ):
         api.include_router(router)
     app.include_router(api)
