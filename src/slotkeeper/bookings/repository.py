@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import Membership
 from slotkeeper.bookings.models import Booking, BookingEvent, IdempotencyRecord
+from slotkeeper.bookings.schemas import BookingsWhen
 from slotkeeper.catalog.models import Provider
 from slotkeeper.domain.lifecycle import BLOCKING, EXPIRING, BookingStatus
 from slotkeeper.domain.ranges import TimeRange
@@ -168,6 +169,31 @@ async def visible_to(
         query = query.where(Booking.start_at < start_to)
     query = query.order_by(Booking.start_at, Booking.id).limit(limit).offset(offset)
     return list((await session.execute(query)).scalars())
+
+
+async def of_customer(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    when: BookingsWhen | None,
+    now: datetime,
+    limit: int,
+    offset: int,
+) -> list[Booking]:
+    """Bookings whose customer is the user (not those seen as provider or manager).
+
+    ``upcoming``: not ended yet, soonest first; ``past``: ended, latest first; neither:
+    all of them by start."""
+    query = select(Booking).where(Booking.customer_user_id == user_id)
+    if when is BookingsWhen.UPCOMING:
+        query = query.where(Booking.end_at > now)
+    elif when is BookingsWhen.PAST:
+        query = query.where(Booking.end_at <= now)
+    if when is BookingsWhen.PAST:
+        query = query.order_by(Booking.start_at.desc(), Booking.id.desc())
+    else:
+        query = query.order_by(Booking.start_at, Booking.id)
+    return list((await session.execute(query.limit(limit).offset(offset))).scalars())
 
 
 async def idempotency_record(

@@ -20,6 +20,7 @@ from slotkeeper.bookings.schemas import (
     BookingIn,
     BookingItemOut,
     BookingOut,
+    BookingsWhen,
     CancelIn,
     CustomerOut,
     RefundQuoteOut,
@@ -217,6 +218,26 @@ async def list_bookings(
             start_to=to,
             limit=limit,
             offset=offset,
+        )
+        items = await visits.items_of(session, [b.id for b in rows])
+    return [booking_out(b, items=items.get(b.id)) for b in rows]
+
+
+@router.get("/me/bookings", response_model=list[BookingOut], operation_id="listMyBookings")
+async def list_my_bookings(
+    user: CurrentUser,
+    db: DB,
+    clock: ClockDep,
+    when: BookingsWhen | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[BookingOut]:
+    """The caller's own bookings as a customer (not those seen as provider or manager):
+    ``upcoming`` (not ended yet, soonest first), ``past`` (ended, latest first), or all by
+    start."""
+    async with db.read() as session:
+        rows = await repository.of_customer(
+            session, user.id, when=when, now=clock.now(), limit=limit, offset=offset
         )
         items = await visits.items_of(session, [b.id for b in rows])
     return [booking_out(b, items=items.get(b.id)) for b in rows]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
@@ -165,3 +166,10 @@ class SeriesOut(BaseModel):
     clashes: list[AwareDatetime]
     # Only in the response that creates a guest's series: works on every occurrence.
     manage_token: str | None = None
+
+
+class BookingsWhen(StrEnum):
+    """Which of a customer's bookings to list: not ended yet, or ended."""
+
+    UPCOMING = "upcoming"
+    PAST = "past"

@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from slotkeeper.accounts.models import User
 from slotkeeper.bookings import repository as bookings_repository
 from slotkeeper.bookings.models import Booking
+from slotkeeper.bookings.schemas import BookingsWhen
 from slotkeeper.catalog.models import Organization, Provider, Service
 from slotkeeper.catalog.service import get_provider
 from slotkeeper.catalog.visibility import Visibility, visible
@@ -77,23 +78,18 @@ async def named(session: AsyncSession, rows: list[Booking]) -> list[Row]:
     return found
 
 
-async def my_bookings(session: AsyncSession, user: User) -> list[Booking]:
-    """The bookings made by (or for) the account as a customer.
-
-    ``bookings.repository.visible_to`` also lists bookings the account sees as a provider
-    or manager; a customer-only query is missing there, so those are filtered out here."""
-    rows = await bookings_repository.visible_to(
-        session,
-        user.id,
-        everything=False,
-        provider_id=None,
-        status=None,
-        start_from=None,
-        start_to=None,
-        limit=MAX_LISTED,
-        offset=0,
+async def my_bookings(
+    session: AsyncSession, user: User, now: datetime
+) -> tuple[list[Booking], list[Booking]]:
+    """The account's own bookings as a customer (``GET /me/bookings``): those not ended
+    yet, soonest first, and those ended, latest first (at most ``MAX_LISTED`` each)."""
+    upcoming = await bookings_repository.of_customer(
+        session, user.id, when=BookingsWhen.UPCOMING, now=now, limit=MAX_LISTED, offset=0
     )
-    return [b for b in rows if b.customer_user_id == user.id]
+    past = await bookings_repository.of_customer(
+        session, user.id, when=BookingsWhen.PAST, now=now, limit=MAX_LISTED, offset=0
+    )
+    return upcoming, past
 
 
 def waitlist_form(choice: Choice, first: date, last: date) -> dict[str, Any] | None:
@@ -118,7 +114,9 @@ async def me(request: Request, db: DB, clock: ClockDep) -> Response:
     now = clock.now()
     tz = as_zone(one(request.query_params, "tz")) or "UTC"
     async with db.read() as session:
-        rows = await named(session, await my_bookings(session, user))
+        coming, ended = await my_bookings(session, user, now)
+        rows = await named(session, coming)
+        done_rows = await named(session, ended)
         entries = await waitlist_repository.entries_of_user(session, user.id, 100, 0)
         statuses = await waitlist.statuses(session, entries, now)
         notes = await waitlist_repository.notifications_of(session, user.id, False, 20, 0)
@@ -131,8 +129,9 @@ async def me(request: Request, db: DB, clock: ClockDep) -> Response:
             [e.service_id for e in entries]
             + [s_id for n in notes if (s_id := as_uuid(str(n.payload.get("service_id", ""))))],
         )
-    upcoming = [r for r in rows if r.status in ACTIVE and r.booking.end_at > now]
-    past = [r for r in reversed(rows) if r not in upcoming]
+    # Cancelled (or otherwise finished) bookings that were still to come are past too.
+    upcoming = [r for r in rows if r.status in ACTIVE]
+    past = [r for r in reversed(rows) if r.status not in ACTIVE] + done_rows
     context = {
         "tz": tz,
         "upcoming": upcoming,
