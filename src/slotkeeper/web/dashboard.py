@@ -1,10 +1,12 @@
 """The provider dashboard: the week calendar, the requests inbox (accept, decline,
-suggest times) and completed / no-show.
+suggest times), connection requests (accept, decline), the waitlist in line order,
+completed / no-show, and removing a date's special hours or a time-off entry.
 
 Who may open it is decided as in the API: ``availability.service.managed_provider`` (the
 provider's own account or a manager of its organization; a hidden provider is 404), and
 each action is the booking use case run for ``bookings.service.actor_for``'s actor in one
-transaction. Weekly hours, date overrides and time off are in ``web.schedule``.
+transaction. The forms that add weekly hours, date overrides and time off are in
+``web.schedule``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from slotkeeper.accounts import repository as accounts
 from slotkeeper.accounts.models import User
 from slotkeeper.accounts.service import MANAGER_ROLES
 from slotkeeper.availability import repository as availability
+from slotkeeper.availability import service as schedule
 from slotkeeper.availability.service import calendars, find_slots, managed_provider
 from slotkeeper.bookings import repository as bookings_repository
 from slotkeeper.bookings import service as bookings
@@ -29,14 +32,21 @@ from slotkeeper.bookings.models import Booking
 from slotkeeper.bookings.schemas import SuggestTimesIn
 from slotkeeper.bookings.visits import visit_of
 from slotkeeper.catalog import repository as catalog
-from slotkeeper.catalog.models import Provider
+from slotkeeper.catalog.models import Provider, Service
 from slotkeeper.catalog.service import get_service
+from slotkeeper.connections import repository as connections_repository
+from slotkeeper.connections import service as connections
+from slotkeeper.connections.models import ConnectionStatus
 from slotkeeper.domain.availability import day_span
 from slotkeeper.domain.lifecycle import BookingStatus
 from slotkeeper.domain.slots import Slot, SlotRules
 from slotkeeper.kit.deps import DB, ClockDep
 from slotkeeper.kit.problems import Forbidden, HoldExpired, NotFound, Problem
 from slotkeeper.kit.types import zone
+from slotkeeper.waitlist import repository as waitlist_repository
+from slotkeeper.waitlist import service as waitlist
+from slotkeeper.waitlist.models import WaitlistEntry
+from slotkeeper.waitlist.schemas import WaitlistStatus
 from slotkeeper.web import session as page_session
 from slotkeeper.web.accounts import is_staff, require_user
 from slotkeeper.web.customer import named
@@ -50,6 +60,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 SUGGEST_DAYS = 14
 MAX_LISTED = 500
 MAX_REASON = 1000
+MAX_WAITERS = 200
+WAITING = {WaitlistStatus.WAITING, WaitlistStatus.OFFERED}
 Step = Callable[[AsyncSession, Booking, bookings.Actor], Awaitable[BookingStatus | None]]
 
 
@@ -136,6 +148,10 @@ async def provider_week(
             offset=0,
         )
         requests = await named(session, [b for b in inbox if not bookings.ran_out(b, now)])
+        asking = await connections.provider_connections(
+            session, provider.id, user, ConnectionStatus.REQUESTED, 100, 0
+        )
+        line = await waitlist_line(session, provider, now)
         many_providers = len(await providers_of(session, user)) > 1
     week = build_week(
         monday,
@@ -153,6 +169,8 @@ async def provider_week(
         "legend": LEGEND,
         "agenda": shown,
         "requests": requests,
+        "asking": asking,
+        "line": line,
         "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7),
         "this_week": week_of(today),
@@ -161,6 +179,25 @@ async def provider_week(
         "many_providers": many_providers,
     }
     return render(request, "dashboard.html", context)
+
+
+async def waitlist_line(
+    session: AsyncSession, provider: Provider, now: datetime
+) -> list[tuple[WaitlistEntry, User, Service | None, WaitlistStatus]]:
+    """Who waits for this provider, for which service and days, in line (join) order:
+    the entries still waiting or holding an offered time (``GET /providers/{id}/waitlist``
+    lists the finished ones too)."""
+    rows = await waitlist_repository.entries_of_provider(session, provider.id, MAX_WAITERS, 0)
+    found = await waitlist.statuses(session, [e for e, _ in rows], now)
+    services: dict[uuid.UUID, Service | None] = {}
+    line = []
+    for entry, waiter in rows:
+        if found[entry.id] not in WAITING:
+            continue
+        if entry.service_id not in services:
+            services[entry.service_id] = await session.get(Service, entry.service_id)
+        line.append((entry, waiter, services[entry.service_id], found[entry.id]))
+    return line
 
 
 async def _act(db: DB, provider: Provider, booking_id: uuid.UUID, user: User, step: Step) -> None:
@@ -333,3 +370,62 @@ def safe_back(text: str, provider: Provider) -> str:
     if text.startswith(base) and not has_nul(text) and "//" not in text and "#" not in text:
         return text[:300]
     return base
+
+
+DECISIONS = {"accept": ConnectionStatus.ACCEPTED, "decline": ConnectionStatus.DECLINED}
+
+
+@router.post("/dashboard/{provider_id}/connections/{connection_id}/{decision}")
+async def answer_connection(
+    request: Request,
+    db: DB,
+    clock: ClockDep,
+    provider_id: uuid.UUID,
+    connection_id: uuid.UUID,
+    decision: str,
+) -> Response:
+    """Accept or decline a customer's request to connect (``POST /connections/{id}/accept``
+    or ``/decline``); only a request made to this provider is found here."""
+    form = await read_form(request)
+    require_csrf(request, form.get(CSRF_FIELD))
+    if decision not in DECISIONS:
+        raise NotFound("No such action.")
+    user = await require_user(request, db)
+    provider = await _provider(db, provider_id, user)
+    try:
+        async with db.write() as session:
+            found = await connections_repository.connection_by_id(session, connection_id)
+            if found is None or found.provider_id != provider.id:
+                raise NotFound(f"No connection {connection_id}.")
+            await connections.answer(session, connection_id, user, DECISIONS[decision], clock.now())
+    except Problem as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        return _refused(request, provider, exc)
+    return RedirectResponse(_path(provider, done=f"connection-{decision}"), status_code=303)
+
+
+@router.post("/dashboard/{provider_id}/overrides/{day}/delete")
+async def delete_override(request: Request, db: DB, provider_id: uuid.UUID, day: date) -> Response:
+    """The date follows the weekly hours again (``DELETE .../date-overrides/{date}``)."""
+    form = await read_form(request)
+    require_csrf(request, form.get(CSRF_FIELD))
+    user = await require_user(request, db)
+    async with db.write() as session:
+        provider = await managed_provider(session, provider_id, user)
+        await schedule.delete_date_override(session, provider, day)
+    return RedirectResponse(f"/dashboard/{provider.id}/days?done=override-removed", status_code=303)
+
+
+@router.post("/dashboard/{provider_id}/time-off/{time_off_id}/delete")
+async def delete_time_off(
+    request: Request, db: DB, provider_id: uuid.UUID, time_off_id: uuid.UUID
+) -> Response:
+    """The stretch can be booked again (``DELETE .../time-off/{id}``)."""
+    form = await read_form(request)
+    require_csrf(request, form.get(CSRF_FIELD))
+    user = await require_user(request, db)
+    async with db.write() as session:
+        provider = await managed_provider(session, provider_id, user)
+        await schedule.delete_time_off(session, provider, time_off_id)
+    return RedirectResponse(f"/dashboard/{provider.id}/days?done=time-off-removed", status_code=303)
