@@ -8,6 +8,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from slotkeeper.web import (
     accounts,
+    admin_pages,
     booking,
     customer,
     dashboard,
@@ -27,6 +28,7 @@ for pages in (
     customer.router,
     dashboard.router,
     schedule.router,
+    admin_pages.router,
 ):
     router.include_router(pages)
 
