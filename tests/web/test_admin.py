@@ -59,7 +59,7 @@ def test_an_admin_creates_a_service_and_it_appears_on_the_booking_page(
     assert "Enter the price" in page.locator("#f-price-error").inner_text()
     assert "Tick at least one provider" in page.locator("#f-provider_ids-error").inner_text()
     assert "from 5 to 1440" in page.locator("#f-duration_minutes-error").inner_text()
-    shoot(page, "30-admin-service-errors")
+    shoot(page, "50-admin-service-errors")
 
     page.get_by_label("Name").fill("Beard trim")
     page.get_by_label("Length", exact=True).fill("30")
@@ -71,7 +71,7 @@ def test_an_admin_creates_a_service_and_it_appears_on_the_booking_page(
     page.get_by_text("Service added.").wait_for()
     row = page.get_by_role("row", name=re.compile("Beard trim"))
     assert "25.00 USD" in row.inner_text() and barber in row.inner_text()
-    shoot(page, "31-admin-services")
+    shoot(page, "51-admin-services")
 
     # The public booking page lists it with free times.
     page.goto(f"/o/{org_id}")
@@ -89,7 +89,7 @@ def test_an_admin_creates_a_service_and_it_appears_on_the_booking_page(
     page.get_by_role("link", name="Beard trim").click()
     assert page.get_by_label("Price", exact=True).input_value() == "25.00"
     assert page.get_by_role("textbox", name="Length 1 (optional)", exact=True).input_value() == "45"
-    shoot(page, "32-admin-service-edit")
+    shoot(page, "52-admin-service-edit")
     page.get_by_label("Price", exact=True).fill("30.00")
     page.get_by_role("button", name="Save changes").click()
     page.get_by_text("Service saved.").wait_for()
@@ -114,7 +114,7 @@ def test_the_other_admin_pages_add_what_they_say(new_page: Any, api: httpx.Clien
 
     page.goto("/admin")
     assert page.get_by_role("link", name=second["name"]).is_visible()
-    shoot(page, "33-admin-index")
+    shoot(page, "53-admin-index")
 
     page.goto(f"/admin/{org_id}/locations")
     page.get_by_label("Name").fill("Corner Barbers Uptown")
@@ -122,7 +122,7 @@ def test_the_other_admin_pages_add_what_they_say(new_page: Any, api: httpx.Clien
     page.get_by_role("button", name="Add location").click()
     page.get_by_text("Location added.").wait_for()
     assert page.get_by_role("row", name=re.compile("Corner Barbers Uptown")).is_visible()
-    shoot(page, "34-admin-locations")
+    shoot(page, "54-admin-locations")
 
     page.goto(f"/admin/{org_id}/providers")
     page.get_by_label("Name").fill("Robin Vale")
@@ -143,7 +143,7 @@ def test_the_other_admin_pages_add_what_they_say(new_page: Any, api: httpx.Clien
     row.get_by_role("link", name=re.compile("Calendar")).click()
     page.wait_for_url(re.compile(r"/dashboard/[0-9a-f-]+$"))
     page.goto(f"/admin/{org_id}/providers")
-    shoot(page, "35-admin-providers")
+    shoot(page, "55-admin-providers")
 
     page.goto(f"/admin/{org_id}/discount-codes")
     page.get_by_role("textbox", name="Code").fill("spring10")
@@ -165,7 +165,7 @@ def test_the_other_admin_pages_add_what_they_say(new_page: Any, api: httpx.Clien
     page.get_by_label("Discount", exact=True).fill("5")
     page.get_by_role("button", name="Add code").click()
     assert "exists already" in page.locator("#f-code-error").inner_text()
-    shoot(page, "36-admin-codes")
+    shoot(page, "56-admin-codes")
 
     page.goto(f"/admin/{org_id}/pricing")
     page.get_by_label("VAT", exact=True).fill("20")
@@ -179,7 +179,7 @@ def test_the_other_admin_pages_add_what_they_say(new_page: Any, api: httpx.Clien
         False,
         "2.50",
     )
-    shoot(page, "37-admin-pricing")
+    shoot(page, "57-admin-pricing")
 
 
 def test_only_owners_and_admins_get_in(new_page: Any, api: httpx.Client) -> None:
@@ -196,7 +196,7 @@ def test_only_owners_and_admins_get_in(new_page: Any, api: httpx.Client) -> None
         assert answer is not None and answer.status == 403, path
         assert page.get_by_role("heading", name="Not allowed").is_visible()
         assert "owner" in page.locator(".alert").inner_text()
-    shoot(page, "39-admin-forbidden")
+    shoot(page, "59-admin-forbidden")
     other = make_barbershop(api)  # an owner of another organization
     page = new_page()
     sign_in(page, other["owner"]["email"])
@@ -268,7 +268,7 @@ def test_the_reports_page_draws_four_charts_with_the_numbers(
     assert _texts(revenue.locator("svg .chart-value")) == ["80.00"]
     assert page.locator("svg[role=img][aria-label]").count() == 4
     assert "2 booked appointments, 80.00 EUR revenue" in page.locator("#report-range").inner_text()
-    shoot(page, "38-admin-reports")
+    shoot(page, "58-admin-reports")
 
     # A bad date is explained next to its field; the default range is shown instead.
     answer = page.goto(f"/admin/{org['id']}/reports?start_date=2027-02-30&end_date={last}")

@@ -27,8 +27,9 @@ class Datum:
 
 def _svg(n: int, kind: str, title: str, size: tuple[int, int], body: list[str]) -> Markup:
     width, height = size
+    scrolls = " chart-scrolls" if width > 400 else ""
     head = (
-        f'<svg class="chart chart-{kind}" viewBox="0 0 {width} {height}" '
+        f'<svg class="chart chart-{kind}{scrolls}" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
         f'aria-describedby="chart-{n}-desc" xmlns="http://www.w3.org/2000/svg">'
     )
@@ -53,7 +54,7 @@ def _short(label: str, limit: int) -> str:
 def bar_chart(title: str, data: Sequence[Datum], scale_max: float | None = None) -> Markup:
     """Horizontal bars, one row per datum: its label, its bar, its value written after.
     ``scale_max``: the value of a full-length bar (default: the largest value)."""
-    width, label_w, bar_w, row = 480, 150, 250, 34
+    width, label_w, bar_w, row = 360, 140, 160, 34
     height = row * len(data) + 8
     top = max([scale_max or 0, *(d.value for d in data)]) or 1
     n = next(_ids)
@@ -64,7 +65,7 @@ def bar_chart(title: str, data: Sequence[Datum], scale_max: float | None = None)
         body += [
             f'<g class="bar-row"><title>{escape(d.label)}: {escape(d.text)}</title>',
             f'<text class="chart-label" x="{label_w - 8}" y="{y + 22}" text-anchor="end">'
-            f"{escape(_short(d.label, 18))}</text>",
+            f"{escape(_short(d.label, 15))}</text>",
             f'<rect class="chart-track" x="{label_w}" y="{y + 6}" width="{bar_w}" height="22" '
             'rx="3"/>'
             if scale_max
@@ -82,7 +83,10 @@ def column_chart(
 ) -> Markup:
     """Vertical columns, one per datum, labelled below every ``axis_every`` columns;
     each non-zero value is written above its column."""
-    width, height, left, bottom, top_pad = 720, 240, 8, 34, 26
+    # Narrow for a few columns (readable on a phone as it is), wide for many (the page
+    # lets a phone scroll it sideways).
+    width = min(720, max(360, 72 * len(data)))
+    height, left, bottom, top_pad = 210, 8, 34, 26
     slot = (width - 2 * left) / max(len(data), 1)
     column = max(min(slot * 0.7, 64), 4)
     plot = height - bottom - top_pad
@@ -103,7 +107,8 @@ def column_chart(
                 f'<rect class="chart-bar" x="{round(x, 1)}" y="{round(base - tall, 1)}" '
                 f'width="{round(column, 1)}" height="{tall}" rx="2"/>'
             )
-        if value_labels and d.value:
+        # A value wider than its column's room is left to the title and description.
+        if value_labels and d.value and len(d.text) * 9 <= slot:
             body.append(
                 f'<text class="chart-value" x="{middle}" y="{round(base - tall - 6, 1)}" '
                 f'text-anchor="middle">{escape(d.text)}</text>'
