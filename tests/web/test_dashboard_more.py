@@ -5,13 +5,25 @@ special hours or a time-off entry gives the times back."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 
-from tests.support import API, ok, register, unique
-from tests.web.conftest import register_in_browser, shoot, sign_in
+from tests.support import (
+    API,
+    WEEKDAYS,
+    make_location,
+    make_org,
+    make_provider,
+    make_service,
+    ok,
+    register,
+    set_hours,
+    unique,
+)
+from tests.web.conftest import DESKTOP, SCREENSHOTS, register_in_browser, shoot, sign_in
 from tests.web.seed import PASSWORD, free_slots, make_salon, provider_account, times_path
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -228,3 +240,99 @@ def test_the_remove_buttons_refuse_strangers_and_a_missing_csrf_token(
         assert response.status in (403, 404, 422), (bad, response.status)
     listed = ok(api.get(f"{API}/providers/{provider_id}/time-off", headers=headers))
     assert [t["id"] for t in listed] == [off["id"]]
+
+
+LONDON = ZoneInfo("Europe/London")
+BUSY_WEEK = [  # (weekday, local start, service, customer, booked how)
+    (0, "09:00", "physio", "Priya Shah", "confirmed"),
+    (0, "10:00", "massage", "Tom Becker", "confirmed"),
+    (0, "14:30", "assessment", "Lena Novak", "requested"),
+    (1, "09:30", "physio", "Omar Haddad", "confirmed"),
+    (1, "11:00", "massage", "Grace Kim", "held"),
+    (1, "15:00", "physio", "Sam Ortiz", "confirmed"),
+    (2, "10:00", "assessment", "Ines Duarte", "requested"),
+    (2, "13:00", "massage", "Ravi Patel", "confirmed"),
+    (3, "09:00", "physio", "Hana Sato", "confirmed"),
+    (3, "11:15", "physio", "Luca Romano", "confirmed"),
+    (4, "12:00", "massage", "Zoe Clarke", "confirmed"),
+    (4, "15:30", "physio", "Ben Adler", "held"),
+]
+
+
+def test_a_busy_week_on_the_dashboard(new_page: Any, api: httpx.Client) -> None:
+    """A physiotherapist's next week: confirmed visits, requests, holds and an afternoon
+    off, each drawn in its status on the calendar (the README shows this screenshot)."""
+    owner = register(api)
+    org = make_org(api, owner, name="Harbour Physio", timezone="Europe/London", currency="GBP")
+    location = make_location(api, owner, org, name="Harbour Physio", city=unique("Bristol"))
+    physio = make_provider(
+        api, owner, org, name="Maya Chen", timezone="Europe/London", location_ids=[location["id"]]
+    )
+    set_hours(api, owner, physio, "09:00", "17:00", days=WEEKDAYS[:5])
+    services = {
+        "physio": make_service(
+            api, owner, org, [physio], name="Physiotherapy", duration_minutes=45, price="60.00"
+        ),
+        "massage": make_service(
+            api, owner, org, [physio], name="Sports massage", duration_minutes=60, price="70.00"
+        ),
+        "assessment": make_service(
+            api,
+            owner,
+            org,
+            [physio],
+            name="First assessment",
+            duration_minutes=30,
+            price="40.00",
+            requires_approval=True,
+        ),
+    }
+    today = dt.datetime.now(LONDON).date()
+    monday = today + dt.timedelta(days=7 - today.weekday())
+    for weekday, clock, service, name, how in BUSY_WEEK:
+        local = dt.datetime.combine(
+            monday + dt.timedelta(days=weekday), dt.time.fromisoformat(clock), LONDON
+        )
+        body = {
+            "service_id": services[service]["id"],
+            "provider_id": physio["id"],
+            "start": local.isoformat(),
+            "customer": {"name": name, "email": f"{name.split()[0].lower()}@example.com"},
+            "hold": how == "held",
+        }
+        assert ok(api.post(f"{API}/bookings", json=body), 201)["status"] == how
+    off_start = dt.datetime.combine(monday + dt.timedelta(days=2), dt.time(15), LONDON)
+    ok(
+        api.post(
+            f"{API}/providers/{physio['id']}/time-off",
+            json={
+                "start": off_start.isoformat(),
+                "end": (off_start + dt.timedelta(hours=2)).isoformat(),
+                "reason": "Team training",
+            },
+            headers=owner["headers"],
+        ),
+        201,
+    )
+    account = provider_account(api, {"owner": owner, "physio": physio}, "physio")
+
+    page = new_page("Europe/London")
+    sign_in(page, account["email"])
+    page.goto(f"/dashboard/{physio['id']}?week={monday}")
+    grid = page.locator(".week-grid")
+    counts = Counter(how for *_, how in BUSY_WEEK)
+    for how, count in counts.items():
+        assert grid.locator(f"a.block.kind-{how}").count() == count, how
+    assert grid.locator(".block.kind-off").count() == 1
+    assert "Team training" in grid.locator(".block.kind-off").inner_text()
+    assert page.locator(".request").count() == 2  # both requests wait in the inbox
+    shoot(page, "38-dashboard-busy-week")
+    # The top of the page down to the calendar's end, for the README.
+    box = page.locator(".week-section").bounding_box()
+    assert box is not None
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / "38-dashboard-busy-week-top-desktop.png"),
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": DESKTOP["width"], "height": box["y"] + box["height"] + 24},
+    )
