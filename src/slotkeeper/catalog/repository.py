@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import Membership
+from slotkeeper.bookings.models import Booking, Series
 from slotkeeper.catalog.models import (
     Location,
     Organization,
@@ -191,3 +192,37 @@ async def replace_service_providers(
         for pid in provider_ids
     )
     await session.flush()
+
+
+async def replace_provider_locations(
+    session: AsyncSession, provider: Provider, location_ids: Sequence[uuid.UUID]
+) -> None:
+    """Where ``provider`` works from now on."""
+    await session.execute(
+        delete(ProviderLocation).where(ProviderLocation.provider_id == provider.id)
+    )
+    session.add_all(
+        ProviderLocation(
+            organization_id=provider.organization_id, provider_id=provider.id, location_id=lid
+        )
+        for lid in location_ids
+    )
+    await session.flush()
+
+
+async def lock_provider(session: AsyncSession, provider_id: uuid.UUID) -> None:
+    """On PostgreSQL, wait for bookings of this provider being made now (they lock its row
+    too, see ``service_with_provider``); SQLite's write transactions are serial already."""
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(
+            select(Provider.id).where(Provider.id == provider_id).with_for_update()
+        )
+
+
+async def provider_has_bookings(session: AsyncSession, provider_id: uuid.UUID) -> bool:
+    """Whether any booking or recurring series, in any status, names this provider."""
+    for column in (Booking.provider_id, Series.provider_id):
+        found = await session.execute(select(column).where(column == provider_id).limit(1))
+        if found.first() is not None:
+            return True
+    return False

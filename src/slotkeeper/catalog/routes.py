@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.deps import CurrentUser, OptionalUser
@@ -13,6 +13,7 @@ from slotkeeper.catalog.models import Location, Organization, Provider, Service
 from slotkeeper.catalog.schemas import (
     LocationIn,
     LocationOut,
+    LocationPatch,
     OrganizationIn,
     OrganizationOut,
     ProviderAccountIn,
@@ -146,6 +147,32 @@ async def create_location(
     return location_out(location)
 
 
+@router.patch("/locations/{location_id}", response_model=LocationOut, operation_id="updateLocation")
+async def update_location(
+    location_id: uuid.UUID, body: LocationPatch, user: CurrentUser, db: DB
+) -> LocationOut:
+    """Change a location (managers of its organization only): the fields sent, checked
+    with the rest like a new location."""
+    async with db.write() as session:
+        location = await service.location_for_manager(session, location_id, user)
+        await service.update_location(session, location, body)
+    return location_out(location)
+
+
+@router.delete(
+    "/locations/{location_id}",
+    status_code=204,
+    response_class=Response,
+    operation_id="deleteLocation",
+)
+async def delete_location(location_id: uuid.UUID, user: CurrentUser, db: DB) -> Response:
+    """Remove a location; its providers stay, no longer linked to it."""
+    async with db.write() as session:
+        location = await service.location_for_manager(session, location_id, user)
+        await service.delete_location(session, location)
+    return Response(status_code=204)
+
+
 @router.post(
     "/organizations/{org_id}/providers",
     status_code=201,
@@ -223,12 +250,29 @@ async def link_provider_account(
 async def update_provider(
     provider_id: uuid.UUID, body: ProviderPatch, user: CurrentUser, db: DB
 ) -> ProviderOut:
-    """Change a provider (its visibility: public, connected or private); managers only."""
+    """Change a provider (name, time zone, email, locations, visibility: public, connected
+    or private); managers only. The fields sent are checked with the rest like a new
+    provider. Bookings keep their times (stored in UTC) when the time zone changes."""
     async with db.write() as session:
         provider = await service.provider_for_manager(session, provider_id, user)
-        await service.update_provider(session, provider, body)
-        locations = await repository.location_ids_of_providers(session, [provider.id])
-    return provider_out(provider, locations[provider.id])
+        location_ids = await service.update_provider(session, provider, body)
+    return provider_out(provider, location_ids)
+
+
+@router.delete(
+    "/providers/{provider_id}",
+    status_code=204,
+    response_class=Response,
+    operation_id="deleteProvider",
+    responses={409: {"description": "The provider has bookings"}},
+)
+async def delete_provider(provider_id: uuid.UUID, user: CurrentUser, db: DB) -> Response:
+    """Remove a provider who has never been booked; one with any booking is refused (409)
+    so that no booking's history is lost: make them private instead."""
+    async with db.write() as session:
+        provider = await service.provider_for_manager(session, provider_id, user)
+        await service.delete_provider(session, provider)
+    return Response(status_code=204)
 
 
 @router.get("/providers/{provider_id}", response_model=ProviderOut, operation_id="getProvider")

@@ -32,6 +32,15 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _refuse_nulls(patch: BaseModel, nullable: set[str]) -> None:
+    """A patch may leave a field out, but only ``nullable`` ones may be sent as null."""
+    nulls = sorted(
+        name for name in patch.model_fields_set - nullable if getattr(patch, name) is None
+    )
+    if nulls:
+        raise ValueError(f"{', '.join(nulls)} may not be null")
+
+
 class OrganizationIn(Strict):
     name: Name
     timezone: TimeZoneName
@@ -44,6 +53,21 @@ class LocationIn(Strict):
     city: Name
     address: Annotated[str | None, Field(max_length=500), NoNul] = None
     timezone: TimeZoneName | None = None
+
+
+class LocationPatch(Strict):
+    """A change to a location: the fields sent replace the stored ones (checked together
+    as ``LocationIn`` checks a new one); ``address`` may be sent as null to clear it."""
+
+    name: Name | None = None
+    city: Name | None = None
+    address: Annotated[str | None, Field(max_length=500), NoNul] = None
+    timezone: TimeZoneName | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> LocationPatch:
+        _refuse_nulls(self, nullable={"address"})
+        return self
 
 
 class LocationOut(BaseModel):
@@ -76,9 +100,20 @@ class ProviderIn(Strict):
 
 
 class ProviderPatch(Strict):
-    """The fields a manager may change; those left out stay as they are."""
+    """The fields a manager may change; those left out stay as they are (checked together
+    as ``ProviderIn`` checks a new provider). ``email`` may be sent as null to clear it;
+    ``location_ids`` replaces the provider's locations (an empty list: none)."""
 
+    name: Name | None = None
+    timezone: TimeZoneName | None = None
+    email: EmailStr | None = None
+    location_ids: list[uuid.UUID] | None = Field(None, max_length=100)
     visibility: Visibility | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> ProviderPatch:
+        _refuse_nulls(self, nullable={"email"})
+        return self
 
 
 class ProviderAccountIn(Strict):

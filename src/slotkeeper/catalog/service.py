@@ -6,9 +6,9 @@ import re
 import secrets
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts import repository as accounts_repository
@@ -25,6 +25,7 @@ from slotkeeper.catalog.models import (
 )
 from slotkeeper.catalog.schemas import (
     LocationIn,
+    LocationPatch,
     OrganizationIn,
     ProviderIn,
     ProviderPatch,
@@ -34,6 +35,8 @@ from slotkeeper.catalog.schemas import (
 from slotkeeper.catalog.visibility import require_visible
 from slotkeeper.domain.money import format_minor, to_minor
 from slotkeeper.kit.problems import Conflict, Invalid, NotFound
+
+T = TypeVar("T", bound=BaseModel)
 
 # A price above ten million major units (of a 2-decimal currency) is a typing mistake.
 MAX_PRICE_MINOR = 10**9
@@ -95,6 +98,61 @@ async def create_location(session: AsyncSession, org: Organization, data: Locati
     session.add(location)
     await session.flush()
     return location
+
+
+async def get_location(session: AsyncSession, location_id: uuid.UUID) -> Location:
+    location = await session.get(Location, location_id)
+    if location is None:
+        raise NotFound(f"No location {location_id}.")
+    return location
+
+
+async def location_for_manager(
+    session: AsyncSession, location_id: uuid.UUID, user: User | None
+) -> Location:
+    """The location, if ``user`` manages its organization (else 401/403/404)."""
+    location = await get_location(session, location_id)
+    await require_manager(session, user, location.organization_id)
+    return location
+
+
+def _checked(schema: type[T], merged: dict[str, Any]) -> T:
+    """``merged`` (stored fields with a patch's on top) checked as a new one would be."""
+    try:
+        return schema.model_validate(merged)
+    except ValidationError as exc:
+        errors = [
+            {"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
+            for e in exc.errors()
+        ]
+        raise Invalid(errors[0]["msg"].removeprefix("Value error, "), errors=errors) from exc
+
+
+async def update_location(
+    session: AsyncSession, location: Location, patch: LocationPatch
+) -> Location:
+    """Change ``location`` as ``patch`` says, checked like a new location."""
+    merged = {
+        "name": location.name,
+        "city": location.city,
+        "address": location.address,
+        "timezone": location.timezone,
+        **patch.model_dump(exclude_unset=True),
+    }
+    data = _checked(LocationIn, merged)
+    location.name = data.name.strip()
+    location.city = data.city.strip()
+    location.address = data.address or None
+    location.timezone = data.timezone or location.timezone
+    await session.flush()
+    return location
+
+
+async def delete_location(session: AsyncSession, location: Location) -> None:
+    """Remove ``location``; its providers stay, no longer linked to it (the link rows go
+    with it by their foreign key)."""
+    await session.delete(location)
+    await session.flush()
 
 
 async def create_provider(session: AsyncSession, org: Organization, data: ProviderIn) -> Provider:
@@ -232,14 +290,7 @@ async def update_service(
             kept = {k: v for k, v in merged["duration_prices"].items() if k in options}
             merged["duration_prices"] = kept or None
     merged.update(sent)
-    try:
-        data = ServiceIn.model_validate(merged)
-    except ValidationError as exc:
-        errors = [
-            {"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
-            for e in exc.errors()
-        ]
-        raise Invalid(errors[0]["msg"].removeprefix("Value error, "), errors=errors) from exc
+    data = _checked(ServiceIn, merged)
     await _check_providers(session, org, data.provider_ids)
     _apply(service, org, data)
     if set(data.provider_ids) != set(current):
@@ -273,9 +324,48 @@ async def provider_for_manager(
     return provider
 
 
-async def update_provider(session: AsyncSession, provider: Provider, data: ProviderPatch) -> None:
-    if data.visibility is not None:
-        provider.visibility = data.visibility.value
+async def update_provider(
+    session: AsyncSession, provider: Provider, patch: ProviderPatch
+) -> list[uuid.UUID]:
+    """Change ``provider`` as ``patch`` says, checked like a new provider; returns the ids
+    of its locations now. Its bookings keep their times: they are stored in UTC, so a new
+    time zone only changes how later weekly hours and pages read."""
+    current = (await repository.location_ids_of_providers(session, [provider.id]))[provider.id]
+    merged: dict[str, Any] = {
+        "name": provider.name,
+        "timezone": provider.timezone,
+        "email": provider.email,
+        "location_ids": current,
+        "visibility": provider.visibility,
+        **patch.model_dump(exclude_unset=True),
+    }
+    data = _checked(ProviderIn, merged)
+    wanted = list(dict.fromkeys(data.location_ids))
+    found = await repository.location_ids_in(session, provider.organization_id, wanted)
+    missing = [str(i) for i in wanted if i not in found]
+    if missing:
+        raise Invalid(f"Unknown location ids for this organization: {', '.join(missing)}")
+    provider.name = data.name.strip()
+    provider.timezone = data.timezone
+    provider.email = data.email.lower() if data.email else None
+    provider.visibility = data.visibility.value
+    if set(wanted) != set(current):
+        await repository.replace_provider_locations(session, provider, wanted)
+    await session.flush()
+    return wanted
+
+
+async def delete_provider(session: AsyncSession, provider: Provider) -> None:
+    """Remove a provider who was never booked (their hours, time off, waitlist entries,
+    connections and service links go with them). One with any booking, even a cancelled
+    one, is refused: removing it would remove the bookings' history with it."""
+    await repository.lock_provider(session, provider.id)
+    if await repository.provider_has_bookings(session, provider.id):
+        raise Conflict(
+            f"{provider.name} has bookings, so they cannot be removed: their bookings would "
+            "be lost. Make them private instead to stop new bookings."
+        )
+    await session.delete(provider)
     await session.flush()
 
 
