@@ -53,3 +53,16 @@ async def give_back(session: AsyncSession, code_ids: Sequence[uuid.UUID]) -> Non
             .values(uses=DiscountCode.uses - count)
             .execution_options(synchronize_session=False)
         )
+
+
+async def code_by_id(
+    session: AsyncSession, org_id: uuid.UUID, code_id: uuid.UUID, lock: bool = False
+) -> DiscountCode | None:
+    """The organization's code ``code_id``. With ``lock`` on PostgreSQL its row is locked
+    until the transaction ends, so uses taken meanwhile (``take_use``) wait and are seen."""
+    query = select(DiscountCode).where(
+        DiscountCode.organization_id == org_id, DiscountCode.id == code_id
+    )
+    if lock and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()

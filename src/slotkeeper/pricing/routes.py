@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from slotkeeper.accounts.deps import CurrentUser
 from slotkeeper.bookings.visits import plan_visit
-from slotkeeper.catalog.repository import services_of_org
 from slotkeeper.catalog.routes import organization_out
 from slotkeeper.catalog.schemas import OrganizationOut
 from slotkeeper.catalog.service import get_organization, get_service, managed_organization
@@ -17,6 +16,7 @@ from slotkeeper.pricing.schemas import (
     BreakdownOut,
     DiscountCodeIn,
     DiscountCodeOut,
+    DiscountCodePatch,
     PricingSettingsIn,
     QuoteIn,
     basis_points,
@@ -54,12 +54,40 @@ async def create_discount_code(
 ) -> DiscountCodeOut:
     async with db.write() as session:
         org = await managed_organization(session, org_id, user)
-        if body.service_ids:
-            own = {s.id for s in await services_of_org(session, org.id)}
-            if not set(body.service_ids) <= own:
-                raise Invalid("service_ids: every service must belong to this organization.")
+        await service.check_services(session, org, body.service_ids)
         row = await service.create_code(session, org, body, clock.now())
     return service.code_out(row, org.currency)
+
+
+@router.patch(
+    "/organizations/{org_id}/discount-codes/{code_id}",
+    response_model=DiscountCodeOut,
+    operation_id="updateDiscountCode",
+)
+async def update_discount_code(
+    org_id: uuid.UUID, code_id: uuid.UUID, body: DiscountCodePatch, user: CurrentUser, db: DB
+) -> DiscountCodeOut:
+    """Change a code's validity, its limit (never below the uses taken) or its services."""
+    async with db.write() as session:
+        org = await managed_organization(session, org_id, user)
+        row = await service.update_code(session, org, code_id, body)
+    return service.code_out(row, org.currency)
+
+
+@router.delete(
+    "/organizations/{org_id}/discount-codes/{code_id}",
+    status_code=204,
+    response_class=Response,
+    operation_id="deleteDiscountCode",
+)
+async def delete_discount_code(
+    org_id: uuid.UUID, code_id: uuid.UUID, user: CurrentUser, db: DB
+) -> Response:
+    """Remove a code; bookings made with it keep their prices and breakdown."""
+    async with db.write() as session:
+        org = await managed_organization(session, org_id, user)
+        await service.delete_code(session, org, code_id)
+    return Response(status_code=204)
 
 
 @router.get(

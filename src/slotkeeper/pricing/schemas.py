@@ -57,6 +57,19 @@ class DiscountCodeIn(BaseModel):
         return self
 
 
+class DiscountCodePatch(BaseModel):
+    """A change to a code: its validity, its limit and its services (its text, kind and
+    value stay, as bookings name it by them). Fields left out stay as they are; each may be
+    sent as null to clear it (no start, no end, no limit, every service)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    valid_from: Instant | None = None
+    valid_until: Instant | None = None
+    max_uses: Annotated[int | None, Field(ge=1, le=1_000_000)] = None
+    service_ids: Annotated[list[uuid.UUID] | None, Field(max_length=500)] = None
+
+
 class DiscountCodeOut(BaseModel):
     id: uuid.UUID
     code: str

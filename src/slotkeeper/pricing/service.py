@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.catalog.models import Organization, Service
+from slotkeeper.catalog.repository import services_of_org
 from slotkeeper.domain.money import MoneyError, format_minor, to_minor
 from slotkeeper.domain.pricing import (
     Breakdown,
@@ -21,13 +22,14 @@ from slotkeeper.domain.pricing import (
     price_for_duration,
     quote,
 )
-from slotkeeper.kit.problems import Conflict, Invalid
+from slotkeeper.kit.problems import Conflict, Invalid, NotFound
 from slotkeeper.pricing import repository
 from slotkeeper.pricing.models import DiscountCode
 from slotkeeper.pricing.schemas import (
     BreakdownOut,
     DiscountCodeIn,
     DiscountCodeOut,
+    DiscountCodePatch,
     basis_points,
     percent_text,
 )
@@ -154,3 +156,56 @@ def code_out(row: DiscountCode, currency: str) -> DiscountCodeOut:
         uses=row.uses,
         service_ids=[uuid.UUID(s) for s in row.service_ids] if row.service_ids else None,
     )
+
+
+async def check_services(
+    session: AsyncSession, org: Organization, service_ids: Sequence[uuid.UUID] | None
+) -> None:
+    """A code may be limited to services of its own organization only."""
+    if service_ids:
+        own = {s.id for s in await services_of_org(session, org.id)}
+        if not set(service_ids) <= own:
+            raise Invalid("service_ids: every service must belong to this organization.")
+
+
+async def code_of_org(
+    session: AsyncSession, org: Organization, code_id: uuid.UUID, lock: bool = False
+) -> DiscountCode:
+    row = await repository.code_by_id(session, org.id, code_id, lock)
+    if row is None:
+        raise NotFound(f"No discount code {code_id} in this organization.")
+    return row
+
+
+async def update_code(
+    session: AsyncSession, org: Organization, code_id: uuid.UUID, patch: DiscountCodePatch
+) -> DiscountCode:
+    """Change a code's validity, limit or services. Its row is locked first so a booking
+    taking a use meanwhile is counted before the new limit is checked against the uses
+    taken: the limit may not go below them. Bookings made with it keep their prices."""
+    row = await code_of_org(session, org, code_id, lock=True)
+    sent = patch.model_dump(exclude_unset=True)
+    valid_from = sent.get("valid_from", row.valid_from)
+    valid_until = sent.get("valid_until", row.valid_until)
+    if valid_from and valid_until and valid_until <= valid_from:
+        raise Invalid("valid_until: must be after valid_from.")
+    max_uses = sent.get("max_uses", row.max_uses)
+    if max_uses is not None and max_uses < row.uses:
+        raise Invalid(
+            f"max_uses: the code has been used {row.uses} times already; "
+            f"allow at least {row.uses}, or leave it without a limit."
+        )
+    if "service_ids" in sent:
+        await check_services(session, org, patch.service_ids)
+        row.service_ids = [str(s) for s in patch.service_ids] if patch.service_ids else None
+    row.valid_from, row.valid_until, row.max_uses = valid_from, valid_until, max_uses
+    await session.flush()
+    return row
+
+
+async def delete_code(session: AsyncSession, org: Organization, code_id: uuid.UUID) -> None:
+    """Remove a code: it can no longer be typed. Bookings made with it keep their stored
+    price breakdown; their link to the code is cleared by the foreign key (SET NULL)."""
+    row = await code_of_org(session, org, code_id, lock=True)
+    await session.delete(row)
+    await session.flush()
