@@ -31,8 +31,8 @@ def test_guest_books_a_haircut_and_colour_and_downloads_the_ics(
 
     stylist = salon["stylist"]["name"]
     card = page.get_by_role("region", name=stylist)
-    card.get_by_role("checkbox", name="Haircut").check()
     card.get_by_role("checkbox", name="Colour").check()
+    card.get_by_role("checkbox", name="Haircut").check()
     assert card.locator("output").inner_text() == "2 services: 2 h 15 min · 175.00 USD"
     assert card.get_by_text("needs the provider's approval").is_visible()
     assert card.get_by_text("group session, up to 4 people").is_visible()
@@ -47,7 +47,7 @@ def test_guest_books_a_haircut_and_colour_and_downloads_the_ics(
     shown = first_time.inner_text()
     first_time.click()
 
-    # The services follow in the order listed (colour, then haircut). The first time shown
+    # The services follow in the order ticked (colour, then haircut). The first time shown
     # is the API's first free start of that visit, in Paris time.
     expected = free_slots(
         api,

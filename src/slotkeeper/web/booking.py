@@ -27,6 +27,7 @@ from slotkeeper.web.accounts import viewer
 from slotkeeper.web.choice import Choice
 from slotkeeper.web.forms import Values, as_instant, has_nul, one, query_string, read_form
 from slotkeeper.web.pages import PageRoute, render
+from slotkeeper.web.public import organization_page
 from slotkeeper.web.session import CSRF_FIELD, require_csrf
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -136,7 +137,11 @@ async def details(request: Request, db: DB, clock: ClockDep, org_id: uuid.UUID) 
     values = request.query_params
     user = await viewer(request, db)
     async with db.read() as session:
-        choice = await choosing.resolve(session, org_id, values, user=user)
+        try:
+            choice = await choosing.resolve(session, org_id, values, user=user)
+        except Invalid as exc:
+            error = (one(values, "provider_id"), exc.detail)
+            return await organization_page(request, db, org_id, error)
     start = as_instant(one(values, "start"))
     if start is None:
         times = f"/o/{org_id}/times?{query_string(choice.params())}"

@@ -57,7 +57,7 @@ async def home(request: Request, db: DB) -> Response:
     return render(request, "home.html", context, 422 if errors else 200)
 
 
-async def _organization_page(
+async def organization_page(
     request: Request, db: DB, org_id: uuid.UUID, error: tuple[str, str] | None = None
 ) -> Response:
     user = await viewer(request, db)
@@ -71,7 +71,7 @@ async def _organization_page(
 @router.get("/o/{org_id}")
 async def organization(request: Request, db: DB, org_id: uuid.UUID) -> Response:
     """The organization's providers and the services each offers."""
-    return await _organization_page(request, db, org_id)
+    return await organization_page(request, db, org_id)
 
 
 def _earlier(first: date, today: date) -> date | None:
@@ -92,7 +92,7 @@ async def times(request: Request, db: DB, clock: ClockDep, org_id: uuid.UUID) ->
             choice = await choosing.resolve(session, org_id, values, user=user)
         except Invalid as exc:
             error = (one(values, "provider_id"), exc.detail)
-            return await _organization_page(request, db, org_id, error)
+            return await organization_page(request, db, org_id, error)
         today = choosing.today_in(choice.tz, now)
         first = max(as_date(one(values, "from")) or today, today)
         last = first + timedelta(days=choosing.DAYS_SHOWN - 1)

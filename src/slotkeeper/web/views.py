@@ -18,6 +18,7 @@ from slotkeeper.catalog.service import get_organization, get_service
 from slotkeeper.catalog.visibility import visible
 from slotkeeper.domain.lifecycle import BookingStatus
 from slotkeeper.domain.policies import reschedule_allowed
+from slotkeeper.web.choice import lengths_of
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class OrganizationView:
     org: Organization
     locations: list[Location]
     providers: list[ProviderCard]
+    # The lengths (minutes, price) of each service that comes in several.
+    lengths: dict[uuid.UUID, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 async def organization_view(
@@ -53,7 +56,8 @@ async def organization_view(
         )
         for p in providers
     ]
-    return OrganizationView(org, locations, [c for c in cards if c.services])
+    lengths = {s.id: found for s in services if (found := lengths_of(s))}
+    return OrganizationView(org, locations, [c for c in cards if c.services], lengths)
 
 
 @dataclass(frozen=True)

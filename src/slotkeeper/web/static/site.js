@@ -49,31 +49,88 @@
     return text + " " + currency;
   }
 
-  // Ticking services shows the visit's summed length and price.
+  // Ticking services shows the visit's summed length and price, keeps the order of the
+  // ticks in a hidden field (the visit follows it) and lets only the first service take
+  // another length. Without this script the visit follows the listed order.
   document.querySelectorAll("form[data-visit]").forEach(function (form) {
     var output = form.querySelector("[data-visit-total]");
+    var orderField = form.querySelector("[data-visit-order]");
+    var orderText = form.querySelector("[data-visit-order-text]");
     if (!output) return;
+    var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=service_id]"));
+    var order = orderField && orderField.value ? orderField.value.split(",") : [];
+
+    function box(id) {
+      return boxes.filter(function (b) { return b.value === id; })[0];
+    }
+    function lengthSelect(id) {
+      return form.querySelector("[data-length-for='" + id + "'] select");
+    }
+    function syncOrder() {
+      order = order.filter(function (id) { var b = box(id); return b && b.checked; });
+      boxes.forEach(function (b) {
+        if (b.checked && order.indexOf(b.value) < 0) order.push(b.value);
+      });
+      if (orderField) orderField.value = order.join(",");
+    }
+    function syncLengths() {
+      form.querySelectorAll("[data-length-for]").forEach(function (field) {
+        var id = field.getAttribute("data-length-for");
+        var select = field.querySelector("select");
+        var note = field.querySelector("[data-length-note]");
+        var later = order.indexOf(id) > 0;
+        if (later) select.value = select.dataset.default;
+        select.disabled = later;
+        field.classList.toggle("is-disabled", later);
+        if (note) {
+          note.textContent = later
+            ? "Takes its usual length: only the first service of a visit can take another."
+            : "In a visit of several services, only the first one's length can change.";
+        }
+      });
+    }
     function update() {
-      var ticked = form.querySelectorAll("input[name=service_id]:checked");
-      if (!ticked.length) {
+      syncOrder();
+      syncLengths();
+      if (!order.length) {
         output.textContent = "Tick one or more services.";
+        if (orderText) orderText.textContent = "";
         return;
       }
       var minutes = 0;
       var minor = 0;
       var group = false;
-      ticked.forEach(function (box) {
-        minutes += Number(box.dataset.minutes);
-        minor += Number(box.dataset.minor);
-        group = group || box.hasAttribute("data-group");
+      order.forEach(function (id, index) {
+        var b = box(id);
+        var select = index === 0 ? lengthSelect(id) : null;
+        var option = select ? select.options[select.selectedIndex] : null;
+        minutes += option ? Number(option.value) : Number(b.dataset.minutes);
+        minor += option ? Number(option.dataset.minor) : Number(b.dataset.minor);
+        group = group || b.hasAttribute("data-group");
       });
-      var first = ticked[0].dataset;
-      var text = (ticked.length > 1 ? ticked.length + " services: " : "") +
+      var first = box(order[0]).dataset;
+      var text = (order.length > 1 ? order.length + " services: " : "") +
         minutesText(minutes) + " · " + moneyText(minor, Number(first.places), first.currency);
-      if (group && ticked.length > 1) text += " (a group session cannot be combined)";
+      if (group && order.length > 1) text += " (a group session cannot be combined)";
       output.textContent = text;
+      if (orderText) {
+        orderText.textContent = order.length > 1
+          ? order.map(function (id, index) {
+            return (index ? "then: " : "First: ") + box(id).dataset.name;
+          }).join(", ")
+          : "";
+      }
     }
-    form.addEventListener("change", update);
+    form.addEventListener("change", function (event) {
+      var target = event.target;
+      if (target.name === "service_id") {
+        var at = order.indexOf(target.value);
+        if (target.checked && at < 0) order.push(target.value);
+        if (!target.checked && at >= 0) order.splice(at, 1);
+      }
+      update();
+    });
+    window.addEventListener("pageshow", update);
     update();
   });
 
