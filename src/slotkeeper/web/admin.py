@@ -299,6 +299,7 @@ async def _codes_page(
             until -= timedelta(days=1)  # saved as the start of the day after the last
         codes.append(
             {
+                "id": out.id,
                 "code": out.code,
                 "value": f"{out.value} %"
                 if out.kind == "percent"
