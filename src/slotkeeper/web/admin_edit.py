@@ -359,7 +359,7 @@ async def save_code(request: Request, db: DB, org_id: uuid.UUID, code_id: uuid.U
                 await pricing_service.update_code(session, owned, row.id, data)
         except Invalid as exc:
             fields = {n: n for n in ("max_uses", "valid_until", "service_ids")}
-            errors = problem_errors(exc, fields)
+            errors = {k: v[:1].upper() + v[1:] for k, v in problem_errors(exc, fields).items()}
         else:
             return done(org, "discount-codes", "saved")
         row = await _code_of(db, org, code_id)  # the uses as they are now
