@@ -66,6 +66,11 @@ class Choice:
         """The first service's lengths and their prices, when it has several."""
         return lengths_of(self.services[0])
 
+    @property
+    def any_lengths(self) -> bool:
+        """Whether a service of the visit comes in several lengths."""
+        return any(lengths_of(s) for s in self.services)
+
     def moved(self, index: int, step: int, **more: Any) -> dict[str, Any]:
         """The parameters of this choice with service ``index`` moved by ``step`` (-1: up).
         A service that becomes first takes its usual length (only the first one's length
