@@ -48,7 +48,7 @@ def test_no_input_to_the_change_and_remove_pages_gets_a_500(
             f"{base}/{kind}/nope/remove",
         ]
     for value in FEW:
-        q = str(httpx.QueryParams({"done": value}))
+        q = str(httpx.QueryParams({"done": value[:2000]}))
         gets += [f"{base}/locations/{location}?{q}", f"{base}/providers/{barber}/remove?{q}"]
     # Another organization's thing through this organization's pages: 404, not a leak.
     other = _shop_with_code(api)
