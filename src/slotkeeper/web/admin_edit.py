@@ -280,7 +280,9 @@ def _day(moment: datetime | None, tz: str, last: bool) -> str:
     return local.date().isoformat()
 
 
-def read_code_change(form: FormData, tz: str) -> tuple[DiscountCodePatch | None, dict, Errors]:
+def read_code_change(
+    form: FormData, tz: str
+) -> tuple[DiscountCodePatch | None, dict[str, Any], Errors]:
     """The change the form describes (every field sent: empty ones clear theirs)."""
     names = ("valid_from", "valid_until", "max_uses")
     typed: dict[str, Any] = {name: one(form, name) for name in names}
