@@ -350,7 +350,7 @@ def test_bad_input_is_a_problem_never_a_500(client) -> None:
     problem(_set_visibility(client, world, "secret"), 422)
     problem(_set_visibility(client, world, 1), 422)  # type: ignore[arg-type]
     problem(
-        client.patch(f"{API}/providers/{pid}", json={"name": "New"}, headers=owner["headers"]), 422
+        client.patch(f"{API}/providers/{pid}", json={"name": ""}, headers=owner["headers"]), 422
     )
     problem(client.patch(f"{API}/providers/{pid}", content=b"{", headers=owner["headers"]), 422)
     problem(
