@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from slotkeeper.jobs.sweeper import sweep_once
 from tests.support import API, book, booking_body, login, make_world, ok, problem, register
 
 DAY = "2027-03-03"
@@ -144,4 +145,15 @@ def test_a_declined_request_gives_its_code_use_back(client) -> None:
     request = book(client, world, "2027-03-03T10:00:00Z", discount_code="ONCE")
     assert _uses(client, world) == 1
     ok(client.post(f"{API}/bookings/{request['id']}/decline", headers=world["owner"]["headers"]))
+    assert _uses(client, world) == 0
+
+
+def test_the_sweeper_gives_back_the_code_use_of_a_hold_that_ran_out(client, clock) -> None:
+    world = _world(client)
+    _code(client, world, code="ONCE", kind="percent", value="10", max_uses=1)
+    book(client, world, "2027-03-03T10:00:00Z", hold=True, discount_code="ONCE")
+    assert _uses(client, world) == 1
+    clock.advance(timedelta(minutes=11))
+    state = client.app.state
+    client.portal.call(sweep_once, state.db, state.clock)
     assert _uses(client, world) == 0

@@ -124,20 +124,28 @@ async def expire_run_out(session: AsyncSession, now: datetime) -> int:
     """Mark every run-out hold and unanswered request expired (the sweeper), and tell the
     waitlist the times they held are free."""
     expired = await repository.expire_run_out(session, now)
-    await time_freed(session, await settle_expired(session, expired, now), now)
+    record_expired(session, expired, now)
+    await time_freed(session, freed_times(expired), now)
+    # After the waitlist's turn, so locks go provider then code, as a booking takes them.
+    await _give_back_codes(session, expired)
     return len(expired)
 
 
 async def settle_expired(
     session: AsyncSession, expired: list[repository.Expired], now: datetime
 ) -> list[FreedTime]:
-    """After marking holds and requests expired: their history, their discount code uses
-    given back (never confirmed, never used), and the times they free."""
+    """After marking holds and requests expired in the way of a booking (its provider
+    locked): their history, their discount code uses given back, and the times they free."""
     record_expired(session, expired, now)
+    await _give_back_codes(session, expired)
+    return freed_times(expired)
+
+
+async def _give_back_codes(session: AsyncSession, expired: list[repository.Expired]) -> None:
+    """Expired holds and requests were never confirmed: their codes were never used."""
     await pricing_repository.give_back(
         session, [row.discount_code_id for row in expired if row.discount_code_id]
     )
-    return freed_times(expired)
 
 
 def freed_times(expired: list[repository.Expired]) -> list[FreedTime]:
