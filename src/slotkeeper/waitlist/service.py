@@ -28,8 +28,7 @@ from slotkeeper.availability.service import calendars, rules_for
 from slotkeeper.bookings.schemas import BookingIn
 from slotkeeper.catalog import repository as catalog_repository
 from slotkeeper.catalog.models import Organization, Provider, Service
-from slotkeeper.catalog.service import get_service, visible_provider
-from slotkeeper.catalog.visibility import require_visible, visible
+from slotkeeper.catalog.visibility import visible
 from slotkeeper.domain.lifecycle import BookingStatus
 from slotkeeper.domain.ranges import TimeRange
 from slotkeeper.domain.slots import generate_slots
@@ -101,15 +100,12 @@ async def join(
     session: AsyncSession, user: User, data: WaitlistJoinIn, now: datetime
 ) -> WaitlistEntry:
     """Wait for ``data.service_id`` with ``data.provider_id`` on any day of the range."""
-    found = await catalog_repository.service_with_provider(
-        session, data.service_id, data.provider_id, lock=True
+    from slotkeeper.bookings.service import bookable  # it imports this module
+
+    # The same refusals as booking: unknown or hidden ids 404, a wrong pairing 422.
+    service, provider, org, _ = await bookable(
+        session, data.service_id, data.provider_id, user, None
     )
-    if found is None:
-        await get_service(session, data.service_id)  # 404 for an unknown id
-        await visible_provider(session, data.provider_id, user)  # or a hidden one
-        raise Invalid("This provider does not offer this service.")
-    service, provider, org = found
-    await require_visible(session, provider, user)
     _check_range(org, service, data, now)
     if await _already_waiting(session, user, data, now):
         raise Conflict(
