@@ -20,7 +20,7 @@ from slotkeeper.availability.schemas import (
     Window,
     format_clock,
 )
-from slotkeeper.bookings.visits import offering_all, plan_visit
+from slotkeeper.bookings.visits import free_slots, offering_all, plan_visit
 from slotkeeper.catalog import repository as catalog_repository
 from slotkeeper.catalog.service import get_organization, get_service, visible_provider
 from slotkeeper.catalog.visibility import visible
@@ -223,10 +223,7 @@ async def list_slots(
                 raise NotFound(f"Provider {provider_id} does not offer this service.")
         tz = zone(tz_name)
         span = day_span(start_date, end_date, tz)
-        rules = visit.rules if visit.plan is not None else None
-        found = await service.find_slots(
-            session, svc, providers, span, duration, clock.now(), rules
-        )
+        found = await free_slots(session, visit, providers, span, clock.now())
     # Plain dicts straight to JSON: hundreds of slots need no re-validation on the way out.
     return JSONResponse(
         {

@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from slotkeeper.availability.service import rules_for
+from slotkeeper.availability.service import find_slots, rules_for
 from slotkeeper.bookings.models import Booking, BookingItem
 from slotkeeper.catalog.models import Provider, Service, ServiceProvider
 from slotkeeper.domain.composite import MAX_ITEMS, CombinedPlan, Item, combine, combined_slot_rules
-from slotkeeper.domain.slots import SlotRules
+from slotkeeper.domain.ranges import TimeRange
+from slotkeeper.domain.slots import Slot, SlotRules
 from slotkeeper.kit.problems import Invalid, NotFound
 from slotkeeper.pricing.service import item_price
 
@@ -138,6 +139,18 @@ async def offering_all(
         ).all()
     )
     return [p for p in providers if all((s.id, p.id) in pairs for s in visit.services)]
+
+
+async def free_slots(
+    session: AsyncSession,
+    visit: Visit,
+    providers: Sequence[Provider],
+    span: TimeRange,
+    now: datetime,
+) -> list[tuple[uuid.UUID, Slot]]:
+    """Free starts of the whole visit in ``span`` (one service or several back to back)."""
+    first = visit.services[0]
+    return await find_slots(session, first, providers, span, visit.durations[0], now, visit.rules)
 
 
 async def items_of(

@@ -11,9 +11,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import User
-from slotkeeper.availability.service import find_slots
 from slotkeeper.bookings.service import bookable
-from slotkeeper.bookings.visits import Visit, offering_all, plan_visit
+from slotkeeper.bookings.visits import Visit, free_slots, offering_all, plan_visit
 from slotkeeper.catalog.models import Organization, Provider, Service
 from slotkeeper.catalog.service import get_service
 from slotkeeper.domain.availability import day_span
@@ -199,10 +198,7 @@ async def free_starts(
 ) -> list[Slot]:
     """Free starts of the choice from ``first`` to ``last`` (local dates in its zone)."""
     span = day_span(first, last, zone(choice.tz))
-    rules = choice.visit.rules if choice.visit.plan is not None else None
-    found = await find_slots(
-        session, choice.services[0], [choice.provider], span, choice.duration, now, rules
-    )
+    found = await free_slots(session, choice.visit, [choice.provider], span, now)
     return [slot for _, slot in found]
 
 

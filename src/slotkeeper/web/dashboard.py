@@ -25,12 +25,12 @@ from slotkeeper.accounts.models import User
 from slotkeeper.accounts.service import MANAGER_ROLES
 from slotkeeper.availability import repository as availability
 from slotkeeper.availability import service as schedule
-from slotkeeper.availability.service import calendars, find_slots, managed_provider
+from slotkeeper.availability.service import calendars, managed_provider
 from slotkeeper.bookings import repository as bookings_repository
 from slotkeeper.bookings import service as bookings
 from slotkeeper.bookings.models import Booking
 from slotkeeper.bookings.schemas import SuggestTimesIn
-from slotkeeper.bookings.visits import visit_of
+from slotkeeper.bookings.visits import free_slots, visit_of
 from slotkeeper.catalog import repository as catalog
 from slotkeeper.catalog.models import Provider, Service
 from slotkeeper.catalog.service import get_service
@@ -245,8 +245,7 @@ async def _suggest_context(
         visit = await visit_of(session, booking, service)
         today = now.astimezone(zone(provider.timezone)).date()
         span = day_span(today, today + timedelta(days=SUGGEST_DAYS - 1), zone(provider.timezone))
-        rules = visit.rules if visit.plan is not None else None
-        found = await find_slots(session, service, [provider], span, visit.durations[0], now, rules)
+        found = await free_slots(session, visit, [provider], span, now)
     days: dict[date, list[Slot]] = {}
     for _, slot in found:
         days.setdefault(slot.start.astimezone(zone(provider.timezone)).date(), []).append(slot)
