@@ -36,7 +36,7 @@ MAX_SLOT_DAYS = 92
 def weekly_out(rows: list[WeeklyHours]) -> list[WeeklyWindowIn]:
     return [
         WeeklyWindowIn(
-            day=WEEKDAYS[r.weekday],  # type: ignore[arg-type]
+            day=WEEKDAYS[r.weekday],
             start=format_clock(r.start_time),
             end=format_clock(r.end_time),
         )

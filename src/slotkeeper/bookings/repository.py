@@ -113,7 +113,7 @@ async def expire_run_out(
             )
             .execution_options(synchronize_session=False)
         )
-        expired += [Expired(row[0], row[1], status, *row[2:]) for row in result.all()]
+        expired += [Expired._make((row[0], row[1], status, *row[2:])) for row in result.all()]
     return expired
 
 

@@ -269,7 +269,7 @@ async def get_booking_history(
     return [
         BookingEventOut(
             from_status=e.from_status,
-            to_status=e.to_status,  # type: ignore[arg-type]
+            to_status=e.to_status,
             actor=e.actor,
             reason=e.reason,
             at=e.at,

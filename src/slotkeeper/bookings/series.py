@@ -253,6 +253,6 @@ async def cancel_following(
 
 async def _locked_occurrences(session: AsyncSession, series_id: uuid.UUID) -> list[Booking]:
     query = select(Booking).where(Booking.series_id == series_id).order_by(Booking.series_index)
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     return list(await session.scalars(query))

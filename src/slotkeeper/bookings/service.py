@@ -414,7 +414,7 @@ async def book_slot(
 
 
 async def load(session: AsyncSession, booking_id: uuid.UUID, for_update: bool = False) -> Booking:
-    if for_update and session.bind.dialect.name == "postgresql":
+    if for_update and session.get_bind().dialect.name == "postgresql":
         booking = await repository.get_for_update(session, booking_id)
     else:
         booking = await repository.get(session, booking_id)

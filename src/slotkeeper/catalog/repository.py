@@ -142,7 +142,7 @@ async def service_with_provider(
         .join(Organization, Organization.id == Service.organization_id)
         .where(Service.id == service_id, Provider.id == provider_id)
     )
-    if lock and session.bind.dialect.name == "postgresql":
+    if lock and session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=Provider)
     row = (await session.execute(query)).first()
     return (row[0], row[1], row[2]) if row is not None else None
@@ -213,7 +213,7 @@ async def replace_provider_locations(
 async def lock_provider(session: AsyncSession, provider_id: uuid.UUID) -> None:
     """On PostgreSQL, wait for bookings of this provider being made now (they lock its row
     too, see ``service_with_provider``); SQLite's write transactions are serial already."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(
             select(Provider.id).where(Provider.id == provider_id).with_for_update()
         )

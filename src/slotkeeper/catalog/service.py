@@ -125,7 +125,8 @@ def _checked(schema: type[T], merged: dict[str, Any]) -> T:
             {"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
             for e in exc.errors()
         ]
-        raise Invalid(errors[0]["msg"].removeprefix("Value error, "), errors=errors) from exc
+        first = str(exc.errors()[0]["msg"])
+        raise Invalid(first.removeprefix("Value error, "), errors=errors) from exc
 
 
 async def update_location(

@@ -90,7 +90,7 @@ class RequestLogging:
 def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
         if name == b"x-request-id":
-            text = value.decode("latin-1")
+            text: str = value.decode("latin-1")
             if 0 < len(text) <= 64 and text.isprintable():
                 return text
     return uuid.uuid4().hex

@@ -63,6 +63,6 @@ async def code_by_id(
     query = select(DiscountCode).where(
         DiscountCode.organization_id == org_id, DiscountCode.id == code_id
     )
-    if lock and session.bind.dialect.name == "postgresql":
+    if lock and session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     return (await session.execute(query)).scalar_one_or_none()
