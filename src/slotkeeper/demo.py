@@ -29,8 +29,8 @@ from slotkeeper.catalog.schemas import (
     OrganizationIn,
     ProviderIn,
     ServiceIn,
-    Visibility,
 )
+from slotkeeper.catalog.visibility import Visibility
 from slotkeeper.connections import service as connections
 from slotkeeper.connections.schemas import ConnectionIn
 from slotkeeper.domain.ranges import TimeRange
@@ -263,8 +263,13 @@ async def _lifecycle_examples(
 
 
 async def _book_first_free(
-    session: AsyncSession, org_services, providers, now: datetime, secret: str, count: int
-) -> int:  # type: ignore[no-untyped-def]
+    session: AsyncSession,
+    org_services: list[Service],
+    providers: list[Provider],
+    now: datetime,
+    secret: str,
+    count: int,
+) -> int:
     booked = 0
     span = TimeRange(now + timedelta(days=1), now + timedelta(days=8))
     for i in range(count):
@@ -339,7 +344,7 @@ async def load_demo(settings: Settings, clock: Clock | None = None) -> str:
                         session,
                         provider,
                         [
-                            WeeklyWindowIn(day=day, start=start, end=end)  # type: ignore[arg-type]
+                            WeeklyWindowIn(day=day, start=start, end=end)
                             for day in spec.days
                             for start, end in spec.hours
                         ],
@@ -374,13 +379,10 @@ async def load_demo(settings: Settings, clock: Clock | None = None) -> str:
                 )
     finally:
         await db.dispose()
+    logins = [
+        f"owner login: {DEMO_EMAIL} / {DEMO_PASSWORD}",
+        f"customer login: {CUSTOMER_EMAIL} / {DEMO_PASSWORD}",
+    ]
     if not made:
-        return "demo data already present; nothing to do"
-    return "\n".join(
-        [
-            "loaded demo data:",
-            *made,
-            f"owner login: {DEMO_EMAIL} / {DEMO_PASSWORD}",
-            f"customer login: {CUSTOMER_EMAIL} / {DEMO_PASSWORD}",
-        ]
-    )
+        return "\n".join(["demo data already present; nothing to do", *logins])
+    return "\n".join(["loaded demo data:", *made, *logins])

@@ -4,6 +4,7 @@ ask a connected-only provider to connect."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import httpx
@@ -63,7 +64,9 @@ def test_a_customer_cancels_a_booking_seeing_the_refund_first(
     salon = make_salon(api)
     page = new_page("Europe/Paris")
     register_in_browser(page, "Cal Customer", f"{unique('cal')}@example.com", PASSWORD)
-    page.goto(times_path(salon, "haircut"))
+    # Three days ahead: outside the haircut's 24 h free-cancellation window on any day.
+    later = dt.date.today() + dt.timedelta(days=3)
+    page.goto(f"{times_path(salon, 'haircut')}&from={later}")
     page.locator("a.time").first.click()
     page.get_by_role("button", name="Book now").click()
     page.get_by_role("heading", name="You're booked").wait_for()
