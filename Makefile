@@ -4,10 +4,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # The first Python 3.11+ on the PATH.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& echo $$p && break; done)
 
-.PHONY: demo test lint bench serve clean
+.PHONY: demo test test-fast test-clocks lint bench serve clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required"; exit 1; }
@@ -28,6 +28,22 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The inner loop: domain tests and the API tests on SQLite, over every core (under 2 minutes).
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -n auto tests/domain tests/api -m "not postgres"
+
+# The server and browser tests under four shifted clocks (Debian's faketime; the test
+# process, the servers it starts and Chromium all see the shifted time): a Monday 00:30 and
+# a Friday 23:50 in New York, the night London's clocks go forward, New Year's Eve in UTC.
+CLOCKS := "America/New_York|2026-12-07 00:30:00" "America/New_York|2026-12-04 23:50:00" \
+	"Europe/London|2027-03-28 00:50:00" "UTC|2026-12-31 23:30:00"
+test-clocks: $(STAMP)
+	@command -v faketime >/dev/null || { echo "needs faketime (apt-get install faketime)"; exit 1; }
+	@for c in $(CLOCKS); do \
+		echo "== TZ=$${c%%|*}, clock starting at $${c#*|}"; \
+		TZ="$${c%%|*}" faketime -f "@$${c#*|}" $(BIN)/pytest -q tests/server tests/web || exit 1; \
+	done
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

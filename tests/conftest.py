@@ -77,7 +77,7 @@ def migrated_urls(tmp_path_factory: pytest.TempPathFactory, pg_database_factory
     return {"get": get}
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
