@@ -3,9 +3,11 @@ discount codes and pricing settings (services are in ``web.admin_services``, rep
 ``web.reports``).
 
 Who may open a page is decided as in the API: ``catalog.service.managed_organization``
-(an owner or admin of the organization; anyone else gets a readable 403). Each form is
-checked by the API's own schema and saved by the same use case, in one transaction;
-messages go next to the fields they are about.
+(an owner or admin of the organization, or a superadmin; anyone else gets a readable 403).
+A superadmin's ``/admin`` lists every organization; a page a superadmin opens for an
+organization they are no member of says so. Each form is checked by the API's own schema
+and saved by the same use case, in one transaction; messages go next to the fields they
+are about.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from slotkeeper.pricing.schemas import DiscountCodeIn, PricingSettingsIn, basis_
 from slotkeeper.pricing.schemas import percent_text as percent_of
 from slotkeeper.web import session as page_session
 from slotkeeper.web.accounts import require_user
-from slotkeeper.web.forms import as_date, many, one, read_form
+from slotkeeper.web.forms import as_date, has_nul, many, one, read_form
 from slotkeeper.web.pages import PageRoute, render
 from slotkeeper.web.session import CSRF_FIELD, require_csrf
 
@@ -48,6 +50,9 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Errors = dict[str, str]
 CHECK = "Please check this value."
+# A superadmin's list of every organization: how many a page shows, and the longest search.
+ORGS_PER_PAGE = 50
+MAX_SEARCH = 200
 
 
 def validate(
@@ -84,11 +89,22 @@ def problem_errors(exc: Invalid | Conflict, fields: Mapping[str, str]) -> Errors
 
 
 async def managed(request: Request, db: DB, org_id: uuid.UUID) -> tuple[User, Organization]:
-    """The signed-in account and the organization it runs (else sign-in, 403 or 404)."""
+    """The signed-in account and the organization it runs (else sign-in, 403 or 404).
+
+    Also notes on the request whether the account gets in only as a superadmin (no owner
+    or admin of the organization), which the page then says above its tabs."""
     user = await require_user(request, db)
     async with db.read() as session:
         org = await catalog_service.managed_organization(session, org_id, user)
+        if user.is_superadmin:
+            role = await accounts.role_in(session, user.id, org.id)
+            request.state.superadmin_visit = role not in MANAGER_ROLES
     return user, org
+
+
+def superadmin_visit(request: Request) -> bool:
+    """Whether ``managed`` let this request's account in only because it is a superadmin."""
+    return bool(getattr(request.state, "superadmin_visit", False))
 
 
 async def organizations_run_by(session: AsyncSession, user: User) -> list[Organization]:
@@ -108,7 +124,12 @@ def page(
     context: dict[str, Any],
     status: int = 200,
 ) -> Response:
-    values = {"org": org, "done": one(request.query_params, "done"), **context}
+    values = {
+        "org": org,
+        "done": one(request.query_params, "done"),
+        "superadmin_visit": superadmin_visit(request),
+        **context,
+    }
     return render(request, f"admin/{name}.html", values, status)
 
 
@@ -119,6 +140,8 @@ def done(org: Organization, where: str, what: str) -> Response:
 @router.get("/admin")
 async def admin_home(request: Request, db: DB) -> Response:
     user = await require_user(request, db)
+    if user.is_superadmin:
+        return await _every_organization(request, db, user)
     async with db.read() as session:
         orgs = await organizations_run_by(session, user)
     if not orgs:
@@ -129,7 +152,40 @@ async def admin_home(request: Request, db: DB) -> Response:
     page_session.update(request, staff=True)
     if len(orgs) == 1:
         return RedirectResponse(f"/admin/{orgs[0].id}", status_code=303)
-    return render(request, "admin/index.html", {"orgs": orgs})
+    context = {"orgs": orgs, "everyone": False, "q": "", "errors": {}, "at": 1, "more": False}
+    return render(request, "admin/index.html", context)
+
+
+async def _every_organization(request: Request, db: DB, user: User) -> Response:
+    """A superadmin's chooser: every organization by name, a page at a time, searchable by
+    the organization's or a location's name (the public search's query)."""
+    q, number = one(request.query_params, "q"), one(request.query_params, "page")
+    errors: Errors = {}
+    if len(q) > MAX_SEARCH:
+        errors["q"] = f"Use at most {MAX_SEARCH} characters."
+    elif has_nul(q):
+        errors["q"] = "Remove the invisible control characters."
+    at = int(number) if whole(number, 4) and int(number) > 0 else 1
+    found: list[Organization] = []
+    async with db.read() as session:
+        if not errors:
+            found = await catalog.search_organizations(
+                session, q or None, None, ORGS_PER_PAGE + 1, (at - 1) * ORGS_PER_PAGE
+            )
+        own = await organizations_run_by(session, user)
+    page_session.update(request, staff=True)
+    if len(found) == 1 and not q and at == 1:
+        return RedirectResponse(f"/admin/{found[0].id}", status_code=303)
+    context = {
+        "orgs": found[:ORGS_PER_PAGE],
+        "everyone": True,
+        "own": {o.id for o in own},
+        "q": q,
+        "errors": errors,
+        "at": at,
+        "more": len(found) > ORGS_PER_PAGE,
+    }
+    return render(request, "admin/index.html", context, 422 if errors else 200)
 
 
 @router.get("/admin/{org_id}")

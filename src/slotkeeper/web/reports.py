@@ -14,7 +14,7 @@ from slotkeeper.kit.deps import DB, ClockDep
 from slotkeeper.kit.problems import Invalid
 from slotkeeper.kit.types import zone
 from slotkeeper.reports.service import MAX_DAYS, Report, check_range, default_range, report_for
-from slotkeeper.web.accounts import require_user
+from slotkeeper.web.admin import managed, superadmin_visit
 from slotkeeper.web.forms import as_date, one
 from slotkeeper.web.pages import STATUS_TEXT, PageRoute, minutes_text, render
 from slotkeeper.web.svg import Datum, bar_chart, column_chart
@@ -71,7 +71,7 @@ def charts(report: Report) -> dict[str, object]:
 
 @router.get("/admin/{org_id}/reports")
 async def reports_page(request: Request, db: DB, clock: ClockDep, org_id: uuid.UUID) -> Response:
-    user = await require_user(request, db)
+    user, _ = await managed(request, db, org_id)
     now = clock.now()
     typed = {n: one(request.query_params, n) for n in ("start_date", "end_date")}
     errors: dict[str, str] = {}
@@ -99,6 +99,7 @@ async def reports_page(request: Request, db: DB, clock: ClockDep, org_id: uuid.U
     today = now.astimezone(zone(report.org.timezone)).date()
     context = {
         "org": report.org,
+        "superadmin_visit": superadmin_visit(request),
         "report": report,
         "charts": charts(report),
         "typed": typed,
