@@ -17,6 +17,7 @@ from slotkeeper.connections.routes import router as connections_router
 from slotkeeper.jobs.sweeper import run_sweeper
 from slotkeeper.kit.clock import Clock
 from slotkeeper.kit.database import Database
+from slotkeeper.kit.docs import install_docs
 from slotkeeper.kit.observability import RequestLogging, configure_logging, ops
 from slotkeeper.kit.problems import install_problem_handlers
 from slotkeeper.kit.settings import Settings
@@ -53,6 +54,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         version=__version__,
         description="Appointment booking: free slots, atomic bookings, expiring holds.",
         lifespan=lifespan,
+        docs_url=None,  # install_docs serves /docs and /redoc without a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.clock = clock or Clock()
@@ -78,6 +81,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         api.include_router(router)
     app.include_router(api)
     app.include_router(ops)
+    install_docs(app)
 
     install_web(app)  # the pages, "/" being the booking start page
 
