@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import APIRouter, FastAPI
 
 from slotkeeper import __version__
+from slotkeeper.accounts.deps import current_user
 from slotkeeper.accounts.routes import router as accounts_router
 from slotkeeper.availability.routes import router as availability_router
 from slotkeeper.bookings.routes import router as bookings_router
@@ -19,6 +20,7 @@ from slotkeeper.kit.clock import Clock
 from slotkeeper.kit.database import Database
 from slotkeeper.kit.docs import install_docs
 from slotkeeper.kit.observability import RequestLogging, configure_logging, ops
+from slotkeeper.kit.openapi import install_problem_docs
 from slotkeeper.kit.problems import install_problem_handlers
 from slotkeeper.kit.settings import Settings
 from slotkeeper.pricing.routes import router as pricing_router
@@ -81,6 +83,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         api.include_router(router)
     app.include_router(api)
     app.include_router(ops)
+    install_problem_docs(app, sign_in=current_user)
     install_docs(app)
 
     install_web(app)  # the pages, "/" being the booking start page

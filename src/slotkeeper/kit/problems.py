@@ -109,7 +109,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _jsonable_errors(exc.errors())
-        first = errors[0] if errors else {"loc": [], "msg": "invalid"}
+        first: dict[str, Any] = errors[0] if errors else {"loc": [], "msg": "invalid"}
         where = ".".join(p for p in first["loc"] if p not in ("body", "query", "path"))
         detail = f"{where}: {first['msg']}" if where else first["msg"]
         body = Invalid(detail).body()
