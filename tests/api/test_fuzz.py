@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 
-from tests.support import PROBLEM_JSON, book, make_world, missing
+from tests.support import PROBLEM_JSON, book, make_world, missing, register
 
 try:
     import schemathesis
@@ -112,6 +112,7 @@ def test_fuzzed_requests_get_documented_answers(client) -> None:
     real = {"org_id": world["org"]["id"], "provider_id": world["provider"]["id"],
             "service_id": world["service"]["id"], "booking_id": booking["id"]}
     owner = world["owner"]["headers"]["Authorization"]
+    stranger = register(client)["headers"]["Authorization"]  # signed in, no role anywhere
 
     requests = _all_requests(client.get("/openapi.json").json())
     assert len(requests) >= 2 * 25  # operations, each valid and invalid
@@ -119,17 +120,20 @@ def test_fuzzed_requests_get_documented_answers(client) -> None:
     failures: list[str] = []
     statuses: set[int] = set()
     for request in requests:
-        url, headers = request["url"], dict(request["headers"])
+        url = request["url"]
+        callers = [request["headers"]]
         if request["positive"]:
             for name, stand_in in STAND_INS.items():
                 url = url.replace(stand_in, real[name])
-            headers["Authorization"] = owner
-        response = client.request(request["method"], url, headers=headers,
-                                  params=request["params"], **request["body"])
-        statuses.add(response.status_code)
-        problem = _check(response) or _schema_failures(request["case"], response, headers)
-        if problem:
-            failures.append(f"{response.status_code} {problem}\n    {request['curl']}"[:1500])
+            # The owner gets past 401, 403 and 404; a stranger meets the refusals.
+            callers = [{**request["headers"], "Authorization": who} for who in (owner, stranger)]
+        for headers in callers:
+            response = client.request(request["method"], url, headers=headers,
+                                      params=request["params"], **request["body"])
+            statuses.add(response.status_code)
+            problem = _check(response) or _schema_failures(request["case"], response, headers)
+            if problem:
+                failures.append(f"{response.status_code} {problem}\n    {request['curl']}"[:1500])
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:20])
     # The checks above saw successes and refusals alike.
-    assert {200, 201, 401, 404, 422} <= statuses, statuses
+    assert {200, 201, 401, 403, 404, 409, 422} <= statuses, statuses
