@@ -33,11 +33,13 @@ test: lint
 test-fast: $(STAMP)
 	$(BIN)/pytest -q -n auto tests/domain tests/api -m "not postgres"
 
-# The server and browser tests under four shifted clocks (Debian's faketime, by one offset
+# The server and browser tests under five shifted clocks (Debian's faketime, by one offset
 # that the test process, the servers it starts and Chromium all share): a Monday 00:30 and
-# a Friday 23:50 in New York, the night London's clocks go forward, New Year's Eve in UTC.
+# a Friday 23:50 in New York, the night London's clocks go forward, New Year's Eve in UTC,
+# and a Tuesday 11:00 in New York, while the test salon is open (times are close at hand).
 CLOCKS := "America/New_York|2026-12-07 00:30:00" "America/New_York|2026-12-04 23:50:00" \
-	"Europe/London|2027-03-28 00:50:00" "UTC|2026-12-31 23:30:00"
+	"Europe/London|2027-03-28 00:50:00" "UTC|2026-12-31 23:30:00" \
+	"America/New_York|2026-12-08 11:00:00"
 test-clocks: $(STAMP)
 	@command -v faketime >/dev/null || { echo "needs faketime (apt-get install faketime)"; exit 1; }
 	@for c in $(CLOCKS); do \

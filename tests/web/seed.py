@@ -97,12 +97,15 @@ def free_slots(
     provider: dict,
     days: int = 14,
     tz: str = "America/New_York",
+    ahead: int = 0,
     **params: Any,
 ) -> list[dict]:
-    """The API's free slots over the next ``days`` days (the pages must agree with it)."""
+    """The API's free slots over the next ``days`` days (the pages must agree with it),
+    from ``ahead`` days after today: a test that moves or cancels a booking books at least
+    two days ahead, outside every cut-off whatever the time of day it runs."""
     import datetime as dt
 
-    today = dt.date.today()
+    today = dt.date.today() + dt.timedelta(days=ahead)
     query = {
         "start_date": str(today),
         "end_date": str(today + dt.timedelta(days=days)),

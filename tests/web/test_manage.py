@@ -60,7 +60,7 @@ def test_a_guest_cancels_with_the_refund_shown_first_and_the_time_is_free_again(
 
 def test_a_guest_moves_a_booking_to_another_free_time(new_page: Any, api: httpx.Client) -> None:
     salon = make_salon(api)
-    slots = free_slots(api, salon["haircut"], salon["stylist"])
+    slots = free_slots(api, salon["haircut"], salon["stylist"], ahead=2)
     booking = book_guest(api, salon["haircut"], salon["stylist"], slots[0]["start"])
     page = new_page("America/New_York")
     page.goto(_manage_path(booking) + "&tz=America/New_York")
