@@ -26,8 +26,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Domain and API tests spread over every core (half the time on two cores); the server
+# and browser tests, which start their own processes and race them, one at a time.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto tests/domain tests/api
+	$(BIN)/pytest tests/server tests/web
 
 # The inner loop: domain tests and the API tests on SQLite, over every core (under 2 minutes).
 test-fast: $(STAMP)
