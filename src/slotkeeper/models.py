@@ -2,6 +2,7 @@
 
 # Each context registers its tables by being imported.
 import slotkeeper.connections.models
+import slotkeeper.events.models
 import slotkeeper.waitlist.models  # noqa: F401
 from slotkeeper.accounts.models import Membership, User
 from slotkeeper.availability.models import DateOverride, TimeOff, WeeklyHours

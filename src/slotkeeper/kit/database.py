@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from prometheus_client import Counter
-from sqlalchemy import DateTime, MetaData, Uuid, event
+from sqlalchemy import DateTime, MetaData, Uuid, event, func, select
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -151,6 +151,7 @@ class Database:
         _count_statements(self.engine, "sqlite" if self.is_sqlite else "postgresql")
         if self.write_engine is not self.engine:
             _count_statements(self.write_engine, "sqlite")
+        self._on_commit: dict[str, list[Callable[[], None]]] = {}
         self._read = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write = async_sessionmaker(self.write_engine, expire_on_commit=False)
 
@@ -161,14 +162,35 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        A use case that names channels in ``session.info["notify"]`` (the event outbox
+        does) has them notified: on PostgreSQL with ``NOTIFY`` inside the transaction (so
+        other processes hear it at commit), and in this process by calling the callbacks
+        added with ``on_commit`` once the transaction has committed."""
         async with self._write_lock or nullcontext(), self._write() as session:
             try:
                 yield session
+                channels: set[str] = session.info.get("notify", set())
+                if channels and not self.is_sqlite:
+                    for channel in sorted(channels):
+                        await session.execute(select(func.pg_notify(channel, "")))
                 await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
+        for channel in channels:
+            for callback in self._on_commit.get(channel, ()):
+                callback()
+
+    def on_commit(self, channel: str, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever a write transaction of this process that named
+        ``channel`` has committed."""
+        self._on_commit.setdefault(channel, []).append(callback)
+
+    def libpq_url(self) -> str:
+        """The URL as PostgreSQL's own clients (and asyncpg) spell it."""
+        return make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
 
     async def run(self, work: Callable[[AsyncSession], Awaitable[T]], attempts: int = 3) -> T:
         """``work`` in one write transaction, run again if the database aborted it as a
