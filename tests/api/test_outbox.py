@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slotkeeper.events import repository
 from slotkeeper.events.dispatcher import Consumer, Dispatcher
 from slotkeeper.events.models import Delivery, Event
-from slotkeeper.events.schemas import CHANNEL, DeliveryStatus, EventType
+from slotkeeper.events.schemas import DeliveryStatus, EventType
 from slotkeeper.events.service import emit
 from slotkeeper.kit.clock import FrozenClock
 from slotkeeper.kit.database import Database
@@ -194,6 +194,23 @@ def test_a_crashed_claim_comes_due_again_after_its_lease(
     run(client, scenario)
 
 
+def test_inline_consumers_are_done_when_the_transaction_returns(
+    client: Any, settings: Any, clock: FrozenClock, org_id: uuid.UUID
+) -> None:
+    async def scenario() -> None:
+        db = Database(settings.database_url)
+        dispatcher = Dispatcher(db, clock, [Consumer("waitlist", echo, inline=True)])
+        db.after_commit(dispatcher.committed)
+        try:
+            ids = await add_events(db, org_id, clock, 2)
+            assert await echoes(db, org_id) == ids  # already, with no loop running
+            assert (await delivery(db, ids[0])).status == "done"
+        finally:
+            await db.dispose()
+
+    run(client, scenario)
+
+
 def test_a_commit_wakes_the_dispatchers(
     client: Any, settings: Any, clock: FrozenClock, org_id: uuid.UUID, backend: str
 ) -> None:
@@ -203,7 +220,7 @@ def test_a_commit_wakes_the_dispatchers(
     async def scenario() -> None:
         here, elsewhere = Database(settings.database_url), Database(settings.database_url)
         dispatcher = Dispatcher(here, clock, [Consumer("waitlist", echo)], poll=600)
-        here.on_commit(CHANNEL, dispatcher.wake)
+        here.after_commit(dispatcher.committed)
         stop = asyncio.Event()
         running = asyncio.create_task(dispatcher.run(stop))
         try:

@@ -44,6 +44,10 @@ class Consumer:
     name: str  # as in ``events.schemas.ROUTES``
     handle: Handler
     delays: tuple[float, ...] = DEFAULT_DELAYS
+    # Handled by the process that committed the event, right after the commit and before
+    # the use case returns (quick database work whose result the caller should see);
+    # whatever fails there is left to the retries.
+    inline: bool = False
 
 
 class Dispatcher:
@@ -59,16 +63,29 @@ class Dispatcher:
     def wake(self) -> None:
         self._wake.set()
 
-    async def dispatch_due(self, event_ids: Sequence[int] | None = None) -> int:
-        """Handle every delivery due now (of ``event_ids`` only, if given); how many were
-        handled, successfully or not."""
+    async def committed(self, info: dict[str, Any]) -> None:
+        """``Database``'s after-commit hook: wake the loop, and hand the transaction's
+        events to the inline consumers at once."""
+        self.wake()
+        events = [event.id for event in info.get("events", ())]
+        inline = [name for name, consumer in self.consumers.items() if consumer.inline]
+        if events and inline:
+            try:
+                await self.dispatch_due(events, inline)
+            except Exception:  # left pending: the loop's retries take it from here
+                log.exception("inline_dispatch_failed", events=events)
+
+    async def dispatch_due(
+        self, event_ids: Sequence[int] | None = None, consumers: Sequence[str] | None = None
+    ) -> int:
+        """Handle every delivery due now (of ``event_ids`` and ``consumers`` only, if
+        given); how many were handled, successfully or not."""
         handled = 0
+        names = list(consumers if consumers is not None else self.consumers)
 
         async def take(session: AsyncSession) -> list[Claim]:
             now = self.clock.now()
-            return await repository.claim_due(
-                session, list(self.consumers), now, LEASE, BATCH, event_ids
-            )
+            return await repository.claim_due(session, names, now, LEASE, BATCH, event_ids)
 
         while True:
             claims = await self.db.run(take)

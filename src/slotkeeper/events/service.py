@@ -42,4 +42,5 @@ def emit(
     session.add(event)
     if event.deliveries:
         session.info.setdefault("notify", set()).add(CHANNEL)
+        session.info.setdefault("events", []).append(event)
     return event

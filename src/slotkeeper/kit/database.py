@@ -151,7 +151,7 @@ class Database:
         _count_statements(self.engine, "sqlite" if self.is_sqlite else "postgresql")
         if self.write_engine is not self.engine:
             _count_statements(self.write_engine, "sqlite")
-        self._on_commit: dict[str, list[Callable[[], None]]] = {}
+        self._after_commit: list[Callable[[dict[str, Any]], Awaitable[None]]] = []
         self._read = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write = async_sessionmaker(self.write_engine, expire_on_commit=False)
 
@@ -166,8 +166,9 @@ class Database:
 
         A use case that names channels in ``session.info["notify"]`` (the event outbox
         does) has them notified: on PostgreSQL with ``NOTIFY`` inside the transaction (so
-        other processes hear it at commit), and in this process by calling the callbacks
-        added with ``on_commit`` once the transaction has committed."""
+        other processes hear it at commit), and in this process by awaiting the hooks
+        added with ``after_commit`` once the transaction has committed (and its lock is
+        released), with the session's ``info``."""
         async with self._write_lock or nullcontext(), self._write() as session:
             try:
                 yield session
@@ -179,14 +180,14 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
-        for channel in channels:
-            for callback in self._on_commit.get(channel, ()):
-                callback()
+        if channels:
+            for hook in self._after_commit:
+                await hook(session.info)
 
-    def on_commit(self, channel: str, callback: Callable[[], None]) -> None:
-        """Call ``callback`` whenever a write transaction of this process that named
-        ``channel`` has committed."""
-        self._on_commit.setdefault(channel, []).append(callback)
+    def after_commit(self, hook: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+        """Await ``hook(info)`` whenever a write transaction of this process that named
+        channels to notify has committed."""
+        self._after_commit.append(hook)
 
     def libpq_url(self) -> str:
         """The URL as PostgreSQL's own clients (and asyncpg) spell it."""
