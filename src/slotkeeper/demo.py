@@ -18,9 +18,9 @@ from slotkeeper.accounts.models import User
 from slotkeeper.accounts.service import register
 from slotkeeper.availability.schemas import WeeklyWindowIn
 from slotkeeper.availability.service import calendars, rules_for, set_weekly_hours
+from slotkeeper.bookings.creating import book_slot
 from slotkeeper.bookings.schemas import BookingIn, CustomerIn, SeriesIn
 from slotkeeper.bookings.series import book_series
-from slotkeeper.bookings.service import book_slot
 from slotkeeper.bookings.visits import plan_visit
 from slotkeeper.catalog import service as catalog
 from slotkeeper.catalog.models import Organization, Provider, Service

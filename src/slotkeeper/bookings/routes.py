@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.deps import CurrentUser, OptionalUser
 from slotkeeper.accounts.models import User
-from slotkeeper.bookings import idempotency, repository, series, service, visits
+from slotkeeper.bookings import idempotency, lifecycle, moves, repository, series, visits
+from slotkeeper.bookings.creating import book_slot
+from slotkeeper.bookings.history import Actor
 from slotkeeper.bookings.models import Booking, BookingItem, IdempotencyRecord
 from slotkeeper.bookings.schemas import (
     AcceptSuggestionIn,
@@ -158,7 +160,7 @@ async def create_booking(
             stored = await idempotency.replay(session, scope, key, print_)
             if stored is not None:
                 return replayed(stored)
-        created = await service.book_slot(
+        created = await book_slot(
             session,
             body,
             user,
@@ -248,8 +250,8 @@ async def get_booking(
     booking_id: uuid.UUID, user: OptionalUser, db: DB, token: Token = None
 ) -> BookingOut:
     async with db.read() as session:
-        booking = await service.load(session, booking_id)
-        await service.actor_for(session, booking, user, token)
+        booking = await lifecycle.load(session, booking_id)
+        await lifecycle.actor_for(session, booking, user, token)
         items = await visits.items_of(session, [booking.id])
     return booking_out(booking, items=items.get(booking.id))
 
@@ -263,8 +265,8 @@ async def get_booking_history(
     booking_id: uuid.UUID, user: OptionalUser, db: DB, token: Token = None
 ) -> list[BookingEventOut]:
     async with db.read() as session:
-        booking = await service.load(session, booking_id)
-        await service.actor_for(session, booking, user, token)
+        booking = await lifecycle.load(session, booking_id)
+        await lifecycle.actor_for(session, booking, user, token)
         events = await repository.history(session, booking.id)
     return [
         BookingEventOut(
@@ -283,7 +285,7 @@ async def _act(
     booking_id: uuid.UUID,
     user: User | None,
     token: str | None,
-    step: Callable[[AsyncSession, Booking, service.Actor], Awaitable[BookingStatus | None]],
+    step: Callable[[AsyncSession, Booking, Actor], Awaitable[BookingStatus | None]],
 ) -> BookingOut:
     """Run one lifecycle step on a booking in one transaction, for whoever may act on it.
 
@@ -296,8 +298,8 @@ async def _act(
     async def run(
         session: AsyncSession,
     ) -> tuple[Booking, BookingStatus | None, list[BookingItem] | None]:
-        booking = await service.load(session, booking_id, for_update=True)
-        actor = await service.actor_for(session, booking, user, token)
+        booking = await lifecycle.load(session, booking_id, for_update=True)
+        actor = await lifecycle.actor_for(session, booking, user, token)
         expired = await step(session, booking, actor)
         items = await visits.items_of(session, [booking.id])
         return booking, expired, items.get(booking.id)
@@ -325,7 +327,9 @@ async def confirm_booking(
         booking_id,
         user,
         token,
-        lambda session, booking, actor: service.confirm(session, booking, actor, user, clock.now()),
+        lambda session, booking, actor: lifecycle.confirm(
+            session, booking, actor, user, clock.now()
+        ),
     )
 
 
@@ -347,7 +351,7 @@ async def decline_booking(
         booking_id,
         user,
         token,
-        lambda session, booking, actor: service.decline(
+        lambda session, booking, actor: lifecycle.decline(
             session, booking, actor, user, reason, clock.now()
         ),
     )
@@ -365,7 +369,7 @@ async def suggest_times(
         booking_id,
         user,
         None,
-        lambda session, booking, actor: service.suggest_times(
+        lambda session, booking, actor: moves.suggest_times(
             session, booking, actor, user, body.starts, body.reason, clock.now()
         ),
     )
@@ -387,8 +391,8 @@ async def accept_suggestion(
 ) -> BookingOut:
     """The customer picks one of the suggested times."""
 
-    async def step(session: AsyncSession, booking: Booking, actor: service.Actor) -> None:
-        await service.accept_suggestion(session, booking, actor, user, body.start, clock.now())
+    async def step(session: AsyncSession, booking: Booking, actor: Actor) -> None:
+        await moves.accept_suggestion(session, booking, actor, user, body.start, clock.now())
 
     return await _act(db, booking_id, user, token, step)
 
@@ -396,8 +400,8 @@ async def accept_suggestion(
 async def _mark(
     db: Database, booking_id: uuid.UUID, user: User, clock: ClockDep, outcome: BookingStatus
 ) -> BookingOut:
-    async def step(session: AsyncSession, booking: Booking, actor: service.Actor) -> None:
-        await service.mark_attendance(session, booking, actor, user, outcome, clock.now())
+    async def step(session: AsyncSession, booking: Booking, actor: Actor) -> None:
+        await lifecycle.mark_attendance(session, booking, actor, user, outcome, clock.now())
 
     return await _act(db, booking_id, user, None, step)
 
@@ -436,11 +440,11 @@ async def cancel_booking(
     reason = body.reason if body else None
     following = body is not None and body.scope == "this_and_following"
 
-    async def step(session: AsyncSession, booking: Booking, actor: service.Actor) -> None:
+    async def step(session: AsyncSession, booking: Booking, actor: Actor) -> None:
         if following:
             await series.cancel_following(session, booking, actor, user, reason, clock.now())
         else:
-            await service.cancel(session, booking, actor, user, reason, clock.now())
+            await lifecycle.cancel(session, booking, actor, user, reason, clock.now())
 
     return await _act(db, booking_id, user, token, step)
 
@@ -461,8 +465,8 @@ async def reschedule_booking(
 ) -> BookingOut:
     """Move a confirmed booking to another free time (the old one is kept until then)."""
 
-    async def step(session: AsyncSession, booking: Booking, actor: service.Actor) -> None:
-        await service.reschedule(session, booking, actor, user, body.start, clock.now())
+    async def step(session: AsyncSession, booking: Booking, actor: Actor) -> None:
+        await moves.reschedule(session, booking, actor, user, body.start, clock.now())
 
     return await _act(db, booking_id, user, token, step)
 
@@ -477,9 +481,9 @@ async def quote_refund(
 ) -> RefundQuoteOut:
     """What cancelling now would refund, by the service's cancellation policy."""
     async with db.read() as session:
-        booking = await service.load(session, booking_id)
-        actor = await service.actor_for(session, booking, user, token)
-        refund = await service.refund_quote(session, booking, actor, clock.now())
+        booking = await lifecycle.load(session, booking_id)
+        actor = await lifecycle.actor_for(session, booking, user, token)
+        refund = await lifecycle.refund_quote(session, booking, actor, clock.now())
     return RefundQuoteOut(
         refund_due=format_minor(refund, booking.currency), currency=booking.currency
     )

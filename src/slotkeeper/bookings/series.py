@@ -19,21 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slotkeeper.accounts.models import User
 from slotkeeper.availability.service import Calendar, calendars, rules_for
 from slotkeeper.bookings import repository
+from slotkeeper.bookings.creating import bookable, customer_of, flush_or_taken, new_booking
+from slotkeeper.bookings.expiry import ran_out, settle_expired
+from slotkeeper.bookings.history import STAFF, Actor, record
+from slotkeeper.bookings.lifecycle import actor_for, cancel
 from slotkeeper.bookings.models import Booking, Series
 from slotkeeper.bookings.schemas import SeriesIn
-from slotkeeper.bookings.service import (
-    STAFF,
-    Actor,
-    actor_for,
-    bookable,
-    cancel,
-    customer_of,
-    flush_or_taken,
-    new_booking,
-    ran_out,
-    record,
-    settle_expired,
-)
 from slotkeeper.catalog.models import Provider
 from slotkeeper.domain.lifecycle import BookingStatus, can_transition
 from slotkeeper.domain.ranges import TimeRange

@@ -10,7 +10,7 @@ import contextlib
 import structlog
 
 from slotkeeper.bookings import idempotency
-from slotkeeper.bookings.service import expire_run_out
+from slotkeeper.bookings.expiry import expire_run_out
 from slotkeeper.kit.clock import Clock
 from slotkeeper.kit.database import Database
 

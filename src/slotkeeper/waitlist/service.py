@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import User
 from slotkeeper.availability.service import calendars, rules_for
+from slotkeeper.bookings.history import Actor
 from slotkeeper.bookings.schemas import BookingIn
 from slotkeeper.catalog import repository as catalog_repository
 from slotkeeper.catalog.models import Organization, Provider, Service
@@ -100,7 +101,7 @@ async def join(
     session: AsyncSession, user: User, data: WaitlistJoinIn, now: datetime
 ) -> WaitlistEntry:
     """Wait for ``data.service_id`` with ``data.provider_id`` on any day of the range."""
-    from slotkeeper.bookings.service import bookable  # it imports this module
+    from slotkeeper.bookings.creating import bookable  # it imports this module
 
     # The same refusals as booking: unknown or hidden ids 404, a wrong pairing 422.
     service, provider, org, _ = await bookable(
@@ -246,7 +247,7 @@ async def _offer_hold(
     The attempt runs in a savepoint, so its failure leaves the freeing transaction (a
     cancel, a decline, the sweeper) intact.
     """
-    from slotkeeper.bookings.service import Actor, book_slot  # it imports this module
+    from slotkeeper.bookings.creating import book_slot  # it imports this module
 
     data = BookingIn(
         service_id=service.id, provider_id=freed.provider_id, start=freed.start, hold=True

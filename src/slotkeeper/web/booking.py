@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from slotkeeper.accounts.models import User
 from slotkeeper.bookings import idempotency
-from slotkeeper.bookings import service as bookings
+from slotkeeper.bookings.creating import book_slot
 from slotkeeper.bookings.schemas import BookingIn
 from slotkeeper.domain.slots import Slot
 from slotkeeper.kit.deps import DB, ClockDep, SettingsDep
@@ -168,7 +168,7 @@ async def _book(
             if user is not None:
                 return stored.booking_id, ""
             return stored.booking_id, manage_token(stored.booking_id, settings.signing_key)
-        created = await bookings.book_slot(
+        created = await book_slot(
             session,
             data,
             user,

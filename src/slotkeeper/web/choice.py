@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import User
-from slotkeeper.bookings.service import bookable
+from slotkeeper.bookings.creating import bookable
 from slotkeeper.bookings.visits import Visit, free_slots, offering_all, plan_visit
 from slotkeeper.catalog.models import Organization, Provider, Service
 from slotkeeper.catalog.service import get_service

@@ -4,7 +4,7 @@ completed / no-show, and removing a date's special hours or a time-off entry.
 
 Who may open it is decided as in the API: ``availability.service.managed_provider`` (the
 provider's own account or a manager of its organization; a hidden provider is 404), and
-each action is the booking use case run for ``bookings.service.actor_for``'s actor in one
+each action is the booking use case run for ``bookings.lifecycle.actor_for``'s actor in one
 transaction. The forms that add weekly hours, date overrides and time off are in
 ``web.schedule``.
 """
@@ -26,8 +26,10 @@ from slotkeeper.accounts.service import MANAGER_ROLES
 from slotkeeper.availability import repository as availability
 from slotkeeper.availability import service as schedule
 from slotkeeper.availability.service import calendars, managed_provider
+from slotkeeper.bookings import lifecycle, moves
 from slotkeeper.bookings import repository as bookings_repository
-from slotkeeper.bookings import service as bookings
+from slotkeeper.bookings.expiry import ran_out
+from slotkeeper.bookings.history import Actor
 from slotkeeper.bookings.models import Booking
 from slotkeeper.bookings.schemas import SuggestTimesIn
 from slotkeeper.bookings.visits import free_slots, visit_of
@@ -62,7 +64,7 @@ MAX_LISTED = 500
 MAX_REASON = 1000
 MAX_WAITERS = 200
 WAITING = {WaitlistStatus.WAITING, WaitlistStatus.OFFERED}
-Step = Callable[[AsyncSession, Booking, bookings.Actor], Awaitable[BookingStatus | None]]
+Step = Callable[[AsyncSession, Booking, Actor], Awaitable[BookingStatus | None]]
 
 
 async def providers_of(session: AsyncSession, user: User) -> list[Provider]:
@@ -147,7 +149,7 @@ async def provider_week(
             limit=100,
             offset=0,
         )
-        requests = await named(session, [b for b in inbox if not bookings.ran_out(b, now)])
+        requests = await named(session, [b for b in inbox if not ran_out(b, now)])
         asking = await connections.provider_connections(
             session, provider.id, user, ConnectionStatus.REQUESTED, 100, 0
         )
@@ -205,10 +207,10 @@ async def _act(db: DB, provider: Provider, booking_id: uuid.UUID, user: User, st
     API's ``bookings.routes._act``): a deadline that had passed is reported after the
     expiry is committed."""
     async with db.write() as session:
-        booking = await bookings.load(session, booking_id, for_update=True)
+        booking = await lifecycle.load(session, booking_id, for_update=True)
         if booking.provider_id != provider.id:
             raise NotFound(f"No booking {booking_id}.")
-        actor = await bookings.actor_for(session, booking, user, None)
+        actor = await lifecycle.actor_for(session, booking, user, None)
         expired = await step(session, booking, actor)
     if expired is BookingStatus.HELD:
         raise HoldExpired("The hold ran out before it was confirmed; the time has been freed.")
@@ -236,10 +238,10 @@ async def _suggest_context(
     """The request and the provider's free times to suggest instead (the booking's own
     service and length, over the next two weeks in the provider's zone)."""
     async with db.read() as session:
-        booking = await bookings.load(session, booking_id)
+        booking = await lifecycle.load(session, booking_id)
         if booking.provider_id != provider.id:
             raise NotFound(f"No booking {booking_id}.")
-        await bookings.actor_for(session, booking, user, None)
+        await lifecycle.actor_for(session, booking, user, None)
         row = (await named(session, [booking]))[0]
         service = await get_service(session, booking.service_id)
         visit = await visit_of(session, booking, service)
@@ -294,9 +296,9 @@ async def suggest(
         suggested = data
 
         async def step(
-            session: AsyncSession, booking: Booking, actor: bookings.Actor
+            session: AsyncSession, booking: Booking, actor: Actor
         ) -> BookingStatus | None:
-            return await bookings.suggest_times(
+            return await moves.suggest_times(
                 session, booking, actor, user, suggested.starts, suggested.reason, now
             )
 
@@ -344,14 +346,14 @@ async def booking_action(
         reason = None
 
     async def step(
-        session: AsyncSession, booking: Booking, actor: bookings.Actor
+        session: AsyncSession, booking: Booking, actor: Actor
     ) -> BookingStatus | None:
         if action == "accept":
-            return await bookings.confirm(session, booking, actor, user, now)
+            return await lifecycle.confirm(session, booking, actor, user, now)
         if action == "decline":
-            return await bookings.decline(session, booking, actor, user, reason, now)
+            return await lifecycle.decline(session, booking, actor, user, reason, now)
         outcome = BookingStatus.COMPLETED if action == "complete" else BookingStatus.NO_SHOW
-        await bookings.mark_attendance(session, booking, actor, user, outcome, now)
+        await lifecycle.mark_attendance(session, booking, actor, user, outcome, now)
         return None
 
     back = safe_back(one(form, "back"), provider)

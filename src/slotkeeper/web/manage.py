@@ -12,7 +12,7 @@ from starlette.datastructures import QueryParams
 from starlette.responses import RedirectResponse, Response
 
 from slotkeeper.accounts.models import User
-from slotkeeper.bookings import service as bookings
+from slotkeeper.bookings import lifecycle, moves
 from slotkeeper.kit.deps import DB, ClockDep
 from slotkeeper.kit.problems import Conflict, Invalid
 from slotkeeper.kit.types import zone
@@ -114,9 +114,9 @@ async def cancel(request: Request, db: DB, clock: ClockDep, booking_id: uuid.UUI
         return render(request, "cancel.html", context, 422)
     try:
         async with db.write() as session:
-            booking = await bookings.load(session, booking_id, for_update=True)
-            actor = await bookings.actor_for(session, booking, user, view.token or None)
-            await bookings.cancel(session, booking, actor, user, reason or None, now)
+            booking = await lifecycle.load(session, booking_id, for_update=True)
+            actor = await lifecycle.actor_for(session, booking, user, view.token or None)
+            await lifecycle.cancel(session, booking, actor, user, reason or None, now)
     except Conflict as exc:
         context = {**_context(request, view), "errors": {}, "message": exc.detail}
         return render(request, "cancel.html", context, exc.status)
@@ -185,9 +185,9 @@ async def reschedule(request: Request, db: DB, clock: ClockDep, booking_id: uuid
         )
     try:
         async with db.write() as session:
-            booking = await bookings.load(session, booking_id, for_update=True)
-            actor = await bookings.actor_for(session, booking, user, view.token or None)
-            await bookings.reschedule(session, booking, actor, user, start, now)
+            booking = await lifecycle.load(session, booking_id, for_update=True)
+            actor = await lifecycle.actor_for(session, booking, user, view.token or None)
+            await moves.reschedule(session, booking, actor, user, start, now)
     except (Conflict, Invalid) as exc:
         day = start.astimezone(zone(view.tz)).date().isoformat()
         return await _reschedule_page(request, db, view, user, now, day, exc.detail, exc.status)
@@ -209,9 +209,9 @@ async def accept_suggestion(
         return render(request, "manage.html", context, 422)
     try:
         async with db.write() as session:
-            booking = await bookings.load(session, booking_id, for_update=True)
-            actor = await bookings.actor_for(session, booking, user, view.token or None)
-            await bookings.accept_suggestion(session, booking, actor, user, start, now)
+            booking = await lifecycle.load(session, booking_id, for_update=True)
+            actor = await lifecycle.actor_for(session, booking, user, view.token or None)
+            await moves.accept_suggestion(session, booking, actor, user, start, now)
     except (Conflict, Invalid) as exc:
         view, _ = await _view(request, db, booking_id, form, now)
         context = {**_context(request, view), "done": "", "message": exc.detail}

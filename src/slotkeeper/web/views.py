@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import User
-from slotkeeper.bookings import service as bookings
+from slotkeeper.bookings.expiry import ran_out
+from slotkeeper.bookings.history import STAFF
+from slotkeeper.bookings.lifecycle import actor_for, load, refund_quote
 from slotkeeper.bookings.models import Booking
 from slotkeeper.bookings.visits import items_of, visit_of
 from slotkeeper.catalog import repository as catalog
@@ -133,8 +135,8 @@ async def guest_booking(
 ) -> BookingView:
     """The booking its manage token (or the signed-in account) opens, else 401/403/404
     from the booking use cases, with what the guest or customer may do next."""
-    booking = await bookings.load(session, booking_id)
-    actor = await bookings.actor_for(session, booking, user, token or None)
+    booking = await load(session, booking_id)
+    actor = await actor_for(session, booking, user, token or None)
     org = await get_organization(session, booking.organization_id)
     provider = await session.get(Provider, booking.provider_id)
     first = await get_service(session, booking.service_id)
@@ -151,14 +153,14 @@ async def guest_booking(
         locations=await _provider_locations(session, provider),
         token=token,
         tz=tz or org.timezone,
-        refund_minor=await bookings.refund_quote(session, booking, actor, now),
-        can_cancel=status in CANCELLABLE and not started and not bookings.ran_out(booking, now),
+        refund_minor=await refund_quote(session, booking, actor, now),
+        can_cancel=status in CANCELLABLE and not started and not ran_out(booking, now),
         can_move=status is BookingStatus.CONFIRMED
         and reschedule_allowed(now, booking.start_at, cutoff),
         move_cutoff_hours=first.reschedule_cutoff_hours,
         service_ids=[s.id for s in (await visit_of(session, booking, first)).services],
         suggested=[datetime.fromisoformat(t) for t in booking.suggested_starts or []]
-        if status is BookingStatus.TIME_SUGGESTED and actor not in bookings.STAFF
+        if status is BookingStatus.TIME_SUGGESTED and actor not in STAFF
         else [],
     )
     return view
