@@ -1,11 +1,12 @@
 """A booking's life once it is made: who may act on it, confirm (or accept a request),
-cancel (with the refund its policy gives), decline, completed or no-show. Each step is
-one transaction run by the caller."""
+cancel (with the refund its policy gives), decline, completed or no-show; and ``act``,
+the one transaction each step runs in, for the API's routes and the pages alike."""
 
 from __future__ import annotations
 
 import hmac
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -16,10 +17,12 @@ from slotkeeper.accounts.service import is_manager
 from slotkeeper.bookings import repository
 from slotkeeper.bookings.expiry import expire_if_run_out, freed_by, give_back_code, ran_out
 from slotkeeper.bookings.history import STAFF, Actor, change_status, record
-from slotkeeper.bookings.models import Booking
+from slotkeeper.bookings.models import Booking, BookingItem
+from slotkeeper.bookings.visits import items_of
 from slotkeeper.catalog.models import Provider, Service
 from slotkeeper.domain.lifecycle import BLOCKING, BookingStatus
 from slotkeeper.domain.policies import CancellationPolicy, CancelledBy, refund_due
+from slotkeeper.kit.database import Database
 from slotkeeper.kit.problems import (
     Forbidden,
     HoldExpired,
@@ -172,3 +175,40 @@ async def mark_attendance(
     record(session, booking, previous, actor, now, user)
 
 
+
+Step = Callable[[AsyncSession, Booking, Actor], Awaitable[S | None]]
+
+
+async def act(
+    db: Database,
+    booking_id: uuid.UUID,
+    user: User | None,
+    token: str | None,
+    step: Step,
+    provider_id: uuid.UUID | None = None,
+) -> tuple[Booking, list[BookingItem] | None]:
+    """Run one step on a booking in one transaction, for whoever may act on it: the entry
+    the API's routes and the pages share (``provider_id``, from a provider's dashboard,
+    finds only that provider's bookings). Returns the booking and its visit's items.
+
+    A step returns the status a hold or request had when its deadline had passed: it has
+    been marked expired (committed), and the caller learns it with a 409. The transaction
+    is run again if PostgreSQL aborts it as a deadlock (a step that frees a time may make a
+    waitlist hold, locking the provider after the booking; bookings lock the other way).
+    """
+
+    async def run(session: AsyncSession) -> tuple[Booking, S | None, list[BookingItem] | None]:
+        booking = await load(session, booking_id, for_update=True)
+        if provider_id is not None and booking.provider_id != provider_id:
+            raise NotFound(f"No booking {booking_id}.")
+        actor = await actor_for(session, booking, user, token)
+        expired = await step(session, booking, actor)
+        items = await items_of(session, [booking.id])
+        return booking, expired, items.get(booking.id)
+
+    booking, expired, items = await db.run(run)
+    if expired is S.HELD:
+        raise HoldExpired("The hold ran out before it was confirmed; the time has been freed.")
+    if expired is not None:
+        raise HoldExpired("The request was not answered in time; it has expired.")
+    return booking, items

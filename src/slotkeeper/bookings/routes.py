@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -35,7 +34,7 @@ from slotkeeper.domain.money import format_minor
 from slotkeeper.domain.pricing import Breakdown
 from slotkeeper.kit.database import Database
 from slotkeeper.kit.deps import DB, ClockDep, SettingsDep
-from slotkeeper.kit.problems import HoldExpired, SlotTaken
+from slotkeeper.kit.problems import SlotTaken
 from slotkeeper.kit.security import manage_token
 from slotkeeper.kit.types import Instant
 from slotkeeper.pricing.service import breakdown_out
@@ -281,34 +280,11 @@ async def get_booking_history(
 
 
 async def _act(
-    db: Database,
-    booking_id: uuid.UUID,
-    user: User | None,
-    token: str | None,
-    step: Callable[[AsyncSession, Booking, Actor], Awaitable[BookingStatus | None]],
+    db: Database, booking_id: uuid.UUID, user: User | None, token: str | None, step: lifecycle.Step
 ) -> BookingOut:
-    """Run one lifecycle step on a booking in one transaction, for whoever may act on it.
-
-    A step returns the status a hold or request had when its deadline had passed: it has
-    been marked expired (committed), and the caller learns it with a 409. The transaction
-    is run again if PostgreSQL aborts it as a deadlock (a step that frees a time may make a
-    waitlist hold, locking the provider after the booking; bookings lock the other way).
-    """
-
-    async def run(
-        session: AsyncSession,
-    ) -> tuple[Booking, BookingStatus | None, list[BookingItem] | None]:
-        booking = await lifecycle.load(session, booking_id, for_update=True)
-        actor = await lifecycle.actor_for(session, booking, user, token)
-        expired = await step(session, booking, actor)
-        items = await visits.items_of(session, [booking.id])
-        return booking, expired, items.get(booking.id)
-
-    booking, expired, items = await db.run(run)
-    if expired is BookingStatus.HELD:
-        raise HoldExpired("The hold ran out before it was confirmed; the time has been freed.")
-    if expired is not None:
-        raise HoldExpired("The request was not answered in time; it has expired.")
+    """The step run by ``lifecycle.act`` (one transaction, retried on a deadlock; 409 for
+    a deadline that had passed), answered with the booking as it left it."""
+    booking, items = await lifecycle.act(db, booking_id, user, token, step)
     return booking_out(booking, items=items)
 
 

@@ -4,15 +4,14 @@ completed / no-show, and removing a date's special hours or a time-off entry.
 
 Who may open it is decided as in the API: ``availability.service.managed_provider`` (the
 provider's own account or a manager of its organization; a hidden provider is 404), and
-each action is the booking use case run for ``bookings.lifecycle.actor_for``'s actor in one
-transaction. The forms that add weekly hours, date overrides and time off are in
-``web.schedule``.
+each action is a booking step run by ``bookings.lifecycle.act`` for ``actor_for``'s actor,
+as in the API (one transaction, retried on a deadlock). The forms that add weekly hours,
+date overrides and time off are in ``web.schedule``.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
 from fastapi import APIRouter, Request
@@ -43,7 +42,7 @@ from slotkeeper.domain.availability import day_span
 from slotkeeper.domain.lifecycle import BookingStatus
 from slotkeeper.domain.slots import Slot, SlotRules
 from slotkeeper.kit.deps import DB, ClockDep
-from slotkeeper.kit.problems import Forbidden, HoldExpired, NotFound, Problem
+from slotkeeper.kit.problems import Forbidden, NotFound, Problem
 from slotkeeper.kit.types import zone
 from slotkeeper.waitlist import repository as waitlist_repository
 from slotkeeper.waitlist import service as waitlist
@@ -64,7 +63,6 @@ MAX_LISTED = 500
 MAX_REASON = 1000
 MAX_WAITERS = 200
 WAITING = {WaitlistStatus.WAITING, WaitlistStatus.OFFERED}
-Step = Callable[[AsyncSession, Booking, Actor], Awaitable[BookingStatus | None]]
 
 
 async def providers_of(session: AsyncSession, user: User) -> list[Provider]:
@@ -202,22 +200,6 @@ async def waitlist_line(
     return line
 
 
-async def _act(db: DB, provider: Provider, booking_id: uuid.UUID, user: User, step: Step) -> None:
-    """One lifecycle step on one of the provider's bookings, in one transaction (as the
-    API's ``bookings.routes._act``): a deadline that had passed is reported after the
-    expiry is committed."""
-    async with db.write() as session:
-        booking = await lifecycle.load(session, booking_id, for_update=True)
-        if booking.provider_id != provider.id:
-            raise NotFound(f"No booking {booking_id}.")
-        actor = await lifecycle.actor_for(session, booking, user, None)
-        expired = await step(session, booking, actor)
-    if expired is BookingStatus.HELD:
-        raise HoldExpired("The hold ran out before it was confirmed; the time has been freed.")
-    if expired is not None:
-        raise HoldExpired("The request was not answered in time; it has expired.")
-
-
 async def _provider(db: DB, provider_id: uuid.UUID, user: User) -> Provider:
     async with db.read() as session:
         return await managed_provider(session, provider_id, user)
@@ -303,7 +285,7 @@ async def suggest(
             )
 
         try:
-            await _act(db, provider, booking_id, user, step)
+            await lifecycle.act(db, booking_id, user, None, step, provider_id=provider.id)
         except Problem as exc:
             if exc.status in (401, 403, 404):
                 raise
@@ -345,9 +327,7 @@ async def booking_action(
     if reason and has_nul(reason):
         reason = None
 
-    async def step(
-        session: AsyncSession, booking: Booking, actor: Actor
-    ) -> BookingStatus | None:
+    async def step(session: AsyncSession, booking: Booking, actor: Actor) -> BookingStatus | None:
         if action == "accept":
             return await lifecycle.confirm(session, booking, actor, user, now)
         if action == "decline":
@@ -358,7 +338,7 @@ async def booking_action(
 
     back = safe_back(one(form, "back"), provider)
     try:
-        await _act(db, provider, booking_id, user, step)
+        await lifecycle.act(db, booking_id, user, None, step, provider_id=provider.id)
     except Problem as exc:
         return _refused(request, provider, exc, back)
     sep = "&" if "?" in back else "?"

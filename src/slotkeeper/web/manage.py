@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from functools import partial
 
 from fastapi import APIRouter, Request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -113,10 +114,8 @@ async def cancel(request: Request, db: DB, clock: ClockDep, booking_id: uuid.UUI
         context = {**_context(request, view), "errors": {"reason": error}, "reason": reason}
         return render(request, "cancel.html", context, 422)
     try:
-        async with db.write() as session:
-            booking = await lifecycle.load(session, booking_id, for_update=True)
-            actor = await lifecycle.actor_for(session, booking, user, view.token or None)
-            await lifecycle.cancel(session, booking, actor, user, reason or None, now)
+        step = partial(lifecycle.cancel, user=user, reason=reason or None, now=now)
+        await lifecycle.act(db, booking_id, user, view.token or None, step)
     except Conflict as exc:
         context = {**_context(request, view), "errors": {}, "message": exc.detail}
         return render(request, "cancel.html", context, exc.status)
@@ -184,10 +183,8 @@ async def reschedule(request: Request, db: DB, clock: ClockDep, booking_id: uuid
             request, db, view, user, now, one(form, "day"), "Pick a new time first.", 422
         )
     try:
-        async with db.write() as session:
-            booking = await lifecycle.load(session, booking_id, for_update=True)
-            actor = await lifecycle.actor_for(session, booking, user, view.token or None)
-            await moves.reschedule(session, booking, actor, user, start, now)
+        step = partial(moves.reschedule, user=user, start=start, now=now)
+        await lifecycle.act(db, booking_id, user, view.token or None, step)
     except (Conflict, Invalid) as exc:
         day = start.astimezone(zone(view.tz)).date().isoformat()
         return await _reschedule_page(request, db, view, user, now, day, exc.detail, exc.status)
@@ -208,10 +205,8 @@ async def accept_suggestion(
         context = {**_context(request, view), "done": "", "message": "Pick one of the times."}
         return render(request, "manage.html", context, 422)
     try:
-        async with db.write() as session:
-            booking = await lifecycle.load(session, booking_id, for_update=True)
-            actor = await lifecycle.actor_for(session, booking, user, view.token or None)
-            await moves.accept_suggestion(session, booking, actor, user, start, now)
+        step = partial(moves.accept_suggestion, user=user, start=start, now=now)
+        await lifecycle.act(db, booking_id, user, view.token or None, step)
     except (Conflict, Invalid) as exc:
         view, _ = await _view(request, db, booking_id, form, now)
         context = {**_context(request, view), "done": "", "message": exc.detail}
