@@ -3,11 +3,13 @@ bad input and an unreachable database give one clear line and a non-zero exit.""
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -127,6 +129,15 @@ def test_serve_prints_its_address_and_the_docs(tmp_path: Path) -> None:
     server = _start(tmp_path, "serve", "--port", str(port))
     try:
         lines = _first_lines(server, 4)
+        # It serves where it says, and Ctrl-C then stops it.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the server never answered at the address it printed")
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
