@@ -12,6 +12,7 @@ from slotkeeper import __version__
 from slotkeeper.accounts.deps import current_user
 from slotkeeper.accounts.routes import router as accounts_router
 from slotkeeper.availability.routes import router as availability_router
+from slotkeeper.bookings.lifecycle_routes import router as bookings_lifecycle_router
 from slotkeeper.bookings.routes import router as bookings_router
 from slotkeeper.catalog.routes import router as catalog_router
 from slotkeeper.connections.routes import router as connections_router
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         catalog_router,
         availability_router,
         bookings_router,
+        bookings_lifecycle_router,
         pricing_router,
         connections_router,
         waitlist_router,

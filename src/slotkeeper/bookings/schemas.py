@@ -5,12 +5,16 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
+from fastapi import Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from slotkeeper.domain.lifecycle import BookingStatus
 from slotkeeper.domain.series import MAX_OCCURRENCES, CancelScope, SeriesMode
 from slotkeeper.kit.types import CalendarDate, Instant, NoNul
 from slotkeeper.pricing.schemas import BreakdownOut
+
+# The ``?token=`` of the routes a guest reaches by the booking's (or series') manage link.
+ManageToken = Annotated[str | None, Query(max_length=200, description="The guest's manage token")]
 
 
 class CustomerIn(BaseModel):

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.deps import OptionalUser
 from slotkeeper.bookings import series as use_cases
 from slotkeeper.bookings.models import Booking, Series
-from slotkeeper.bookings.schemas import SeriesIn, SeriesOut
+from slotkeeper.bookings.responses import booking_out
+from slotkeeper.bookings.schemas import ManageToken, SeriesIn, SeriesOut
 from slotkeeper.kit.deps import DB, ClockDep, SettingsDep
 
 router = APIRouter(tags=["series"])
 
-Token = Annotated[str | None, Query(max_length=200, description="The guest's manage token")]
-
 
 def series_out(series: Series, bookings: list[Booking], token: str | None = None) -> SeriesOut:
-    from slotkeeper.bookings.routes import booking_out
-
     return SeriesOut(
         id=series.id,
         service_id=series.service_id,
@@ -69,7 +65,7 @@ async def create_series(
 
 @router.get("/series/{series_id}", response_model=SeriesOut, operation_id="getSeries")
 async def get_series(
-    series_id: uuid.UUID, user: OptionalUser, db: DB, token: Token = None
+    series_id: uuid.UUID, user: OptionalUser, db: DB, token: ManageToken = None
 ) -> SeriesOut:
     async with db.read() as session:
         series = await use_cases.get_series(session, series_id)
