@@ -16,6 +16,7 @@ from slotkeeper.bookings.lifecycle_routes import router as bookings_lifecycle_ro
 from slotkeeper.bookings.routes import router as bookings_router
 from slotkeeper.catalog.routes import router as catalog_router
 from slotkeeper.connections.routes import router as connections_router
+from slotkeeper.consumers import dispatcher_for
 from slotkeeper.jobs.sweeper import run_sweeper
 from slotkeeper.kit.clock import Clock
 from slotkeeper.kit.database import Database
@@ -39,14 +40,19 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
-        task = None
+        tasks = []
         if settings.run_jobs_in_process:
-            task = asyncio.create_task(
-                run_sweeper(app.state.db, app.state.clock, settings.sweep_interval_seconds, stop)
-            )
+            tasks = [
+                asyncio.create_task(
+                    run_sweeper(
+                        app.state.db, app.state.clock, settings.sweep_interval_seconds, stop
+                    )
+                ),
+                asyncio.create_task(app.state.dispatcher.run(stop)),
+            ]
         yield
         stop.set()
-        if task is not None:
+        for task in tasks:
             task.cancel()
             with suppress(asyncio.CancelledError):
                 await task
@@ -66,6 +72,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         settings.database_url,
         settings.db_pool_size,
         serialize_writes=settings.booking_guard != "off",
+    )
+    # The outbox's consumers: the inline ones right after each commit that wrote events;
+    # all of them, retries included, in the loop the lifespan runs (or `slotkeeper worker`).
+    app.state.dispatcher = dispatcher_for(
+        app.state.db, app.state.clock, settings.sweep_interval_seconds
     )
     install_problem_handlers(app)
     app.add_middleware(RequestLogging)

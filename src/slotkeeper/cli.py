@@ -199,7 +199,9 @@ def create_admin(
 
 @app.command()
 def worker() -> None:
-    """Run background jobs (the hold sweeper) until interrupted."""
+    """Run background jobs (the hold sweeper, the event outbox's consumers) until
+    interrupted."""
+    from slotkeeper.consumers import consumers, dispatcher_for
     from slotkeeper.jobs.sweeper import PRUNE_EVERY, run_sweeper
     from slotkeeper.kit.clock import Clock
     from slotkeeper.kit.database import Database
@@ -211,6 +213,8 @@ def worker() -> None:
 
     async def main() -> None:
         db = Database(settings.database_url)
+        clock = Clock()
+        dispatcher = dispatcher_for(db, clock, settings.sweep_interval_seconds)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -220,10 +224,15 @@ def worker() -> None:
             f"  every {settings.sweep_interval_seconds:g} s: marks run-out holds and unanswered"
             " requests expired, and offers their times to the waitlist\n"
             f"  every {PRUNE_EVERY / 3600:g} h: forgets idempotency keys older than a day\n"
+            f"  as events commit: hands them to {', '.join(c.name for c in consumers(clock))},"
+            " retrying what fails\n"
             "Ctrl-C stops it."
         )
         try:
-            await run_sweeper(db, Clock(), settings.sweep_interval_seconds, stop)
+            await asyncio.gather(
+                run_sweeper(db, clock, settings.sweep_interval_seconds, stop),
+                dispatcher.run(stop),
+            )
         finally:
             await db.dispose()
 

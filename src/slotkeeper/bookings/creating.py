@@ -31,7 +31,6 @@ from slotkeeper.kit.problems import Invalid, SlotTaken
 from slotkeeper.kit.security import manage_token, token_hash
 from slotkeeper.pricing import service as pricing
 from slotkeeper.pricing.models import DiscountCode
-from slotkeeper.waitlist.service import FreedTime, time_freed
 
 S = BookingStatus
 
@@ -65,13 +64,13 @@ async def require_free(
     start: datetime,
     now: datetime,
     moving: uuid.UUID | None = None,
-) -> list[FreedTime]:
+) -> None:
     """Refuse a start the schedule does not offer (422) or that is taken (409).
 
     Holds and requests whose deadline passed are marked expired on the way, so the
-    exclusion constraint, which only sees statuses, lets the new time in; their times are
-    returned, for the caller to tell the waitlist once its own booking is in place (then
-    only what the new booking leaves free is offered).
+    exclusion constraint, which only sees statuses, lets the new time in; their events
+    tell the waitlist after commit, when the new booking is in place (so only what it
+    leaves free is offered).
     """
     block = rules.block(start)
     probe = TimeRange(start, start + timedelta(microseconds=1))
@@ -81,13 +80,11 @@ async def require_free(
             "This start time is not offered: it is outside the provider's hours, off the "
             "service's time grid, too soon (minimum notice) or too far ahead."
         )
-    freed: list[FreedTime] = []
     if any(stale.overlaps(block) for stale in calendar.stale_holds):
         expired = await repository.expire_run_out(session, now, provider.id, block)
-        freed = await settle_expired(session, expired, now)
+        await settle_expired(session, expired, now)
     if not generate_slots(calendar.windows, calendar.busy, rules, now, probe, calendar.origins):
         raise SlotTaken("This time is no longer available. Pick another time.")
-    return freed
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +207,7 @@ async def book_slot(
     if not await offering_all(session, visit, [provider]):
         raise Invalid("This provider does not offer every service of the visit.")
     start = data.start.astimezone(UTC)
-    freed = await require_free(session, provider, visit.rules, start, now)
+    await require_free(session, provider, visit.rules, start, now)
     if not guard:
         # Test hook (control case of the race tests): check and insert in separate
         # transactions, so concurrent requests can both pass the check.
@@ -257,5 +254,4 @@ async def book_slot(
     actor = actor or (Actor.CUSTOMER if user else Actor.GUEST)
     record(session, booking, None, actor, now, user, reason)
     await flush_or_taken(session)
-    await time_freed(session, freed, now)
     return Created(booking, token, items)

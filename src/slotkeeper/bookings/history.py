@@ -1,17 +1,66 @@
-"""Who acts on a booking, its status changed by the lifecycle's rules, and the history
-entry every change writes (who, when, why)."""
+"""Who acts on a booking, its status changed by the lifecycle's rules, and what every
+change writes in its own transaction: the history entry (who, when, why) and the event
+the outbox hands to the consumers after commit, with the times the change freed."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import User
 from slotkeeper.bookings.models import Booking, BookingEvent
 from slotkeeper.domain.lifecycle import BookingStatus, IllegalTransition, transition
+from slotkeeper.events.schemas import EventType
+from slotkeeper.events.service import emit
 from slotkeeper.kit.problems import InvalidTransition
+
+S = BookingStatus
+E = EventType
+# The event of a change to each status (a confirmed booking that stays confirmed moved).
+EVENT_OF = {
+    S.HELD: E.BOOKING_HELD,
+    S.REQUESTED: E.BOOKING_REQUESTED,
+    S.CONFIRMED: E.BOOKING_CONFIRMED,
+    S.DECLINED: E.BOOKING_DECLINED,
+    S.TIME_SUGGESTED: E.BOOKING_TIME_SUGGESTED,
+    S.CANCELLED: E.BOOKING_CANCELLED,
+    S.EXPIRED: E.BOOKING_EXPIRED,
+    S.COMPLETED: E.BOOKING_COMPLETED,
+    S.NO_SHOW: E.BOOKING_NO_SHOW,
+    S.PAYMENT_FAILED: E.PAYMENT_FAILED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Freed:
+    """A time a booking stopped blocking (one per service of a visit); the waitlist hears
+    of it through the change's event."""
+
+    provider_id: uuid.UUID
+    service_id: uuid.UUID
+    start: datetime
+    end: datetime
+    # The customer whose booking freed it: never offered their own time back.
+    customer_user_id: uuid.UUID | None = None
+
+    def data(self) -> dict[str, str | None]:
+        return {
+            "provider_id": str(self.provider_id),
+            "service_id": str(self.service_id),
+            "start": _instant(self.start),
+            "end": _instant(self.end),
+            "customer_user_id": str(self.customer_user_id) if self.customer_user_id else None,
+        }
+
+
+def _instant(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat()
 
 
 class Actor(StrEnum):
@@ -35,6 +84,7 @@ def record(
     now: datetime,
     user: User | None = None,
     reason: str | None = None,
+    freed: Sequence[Freed] = (),
 ) -> None:
     session.add(
         BookingEvent(
@@ -48,6 +98,23 @@ def record(
             at=now,
         )
     )
+    status = S(booking.status)
+    moved = previous == status.value == S.CONFIRMED.value
+    data: dict[str, Any] = {
+        "booking_id": str(booking.id),
+        "provider_id": str(booking.provider_id),
+        "service_id": str(booking.service_id),
+        "status": status.value,
+        "previous_status": previous,
+        "start": _instant(booking.start_at),
+        "end": _instant(booking.end_at),
+        "customer_user_id": str(booking.customer_user_id) if booking.customer_user_id else None,
+        "actor": actor.value,
+        "reason": reason,
+        "freed": [time.data() for time in freed],
+    }
+    kind = E.BOOKING_RESCHEDULED if moved else EVENT_OF[status]
+    emit(session, kind, booking.organization_id, data, now, booking.id)
 
 
 def change_status(booking: Booking, target: BookingStatus, now: datetime) -> str:

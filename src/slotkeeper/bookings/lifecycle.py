@@ -31,7 +31,6 @@ from slotkeeper.kit.problems import (
     Unauthorized,
 )
 from slotkeeper.kit.security import token_hash
-from slotkeeper.waitlist.service import time_freed
 
 S = BookingStatus
 
@@ -112,10 +111,8 @@ async def cancel(
     booking.cancelled_by = "provider" if actor in STAFF else "customer"
     booking.cancel_reason = reason
     booking.refund_due_minor = refund
-    record(session, booking, previous, actor, now, user, reason)
-    if S(previous) in BLOCKING:
-        await session.flush()
-        await time_freed(session, await freed_by(session, booking), now)
+    freed = await freed_by(session, booking) if S(previous) in BLOCKING else []
+    record(session, booking, previous, actor, now, user, reason, freed)
     await give_back_code(session, booking, S(previous))
 
 
@@ -151,10 +148,8 @@ async def decline(
         if expired is not None:
             return expired
     previous = change_status(booking, S.DECLINED, now)
-    record(session, booking, previous, actor, now, user, reason)
-    if S(previous) in BLOCKING:
-        await session.flush()
-        await time_freed(session, await freed_by(session, booking), now)
+    freed = await freed_by(session, booking) if S(previous) in BLOCKING else []
+    record(session, booking, previous, actor, now, user, reason, freed)
     await give_back_code(session, booking, S(previous))
     return None
 

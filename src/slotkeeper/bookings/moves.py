@@ -21,7 +21,6 @@ from slotkeeper.domain.lifecycle import BookingStatus
 from slotkeeper.domain.policies import reschedule_allowed
 from slotkeeper.domain.slots import SlotRules
 from slotkeeper.kit.problems import Forbidden, Invalid, InvalidTransition
-from slotkeeper.waitlist.service import time_freed
 
 S = BookingStatus
 
@@ -50,7 +49,7 @@ async def reschedule(
     if start == booking.start_at:
         raise Invalid("The booking already starts at that time.")
     visit = await visit_of(session, booking, service)
-    freed = await require_free(session, provider, visit.rules, start, now, moving=booking.id)
+    await require_free(session, provider, visit.rules, start, now, moving=booking.id)
     old = booking.start_at
     _place(booking, visit.rules, start)
     await move_items(session, booking, visit)
@@ -63,9 +62,9 @@ async def reschedule(
         now,
         user,
         f"rescheduled from {old.isoformat()} to {start.isoformat()}",
+        await freed_by(session, booking, old),
     )
     await flush_or_taken(session)
-    await time_freed(session, [*freed, *await freed_by(session, booking, old)], now)
 
 
 async def suggest_times(
@@ -88,13 +87,11 @@ async def suggest_times(
     service, provider = await _service_and_locked_provider(session, booking)
     rules = (await visit_of(session, booking, service)).rules
     chosen = sorted({start.astimezone(UTC) for start in starts})
-    freed = await freed_by(session, booking)
     for start in chosen:
-        freed += await require_free(session, provider, rules, start, now)
+        await require_free(session, provider, rules, start, now)
     booking.suggested_starts = [start.isoformat() for start in chosen]
-    record(session, booking, previous, actor, now, user, reason)
+    record(session, booking, previous, actor, now, user, reason, await freed_by(session, booking))
     await session.flush()
-    await time_freed(session, freed, now)
     return None
 
 
@@ -117,13 +114,12 @@ async def accept_suggestion(
         raise Invalid("That time is not one of the suggested times.")
     service, provider = await _service_and_locked_provider(session, booking)
     visit = await visit_of(session, booking, service)
-    freed = await require_free(session, provider, visit.rules, start, now)
+    await require_free(session, provider, visit.rules, start, now)
     _place(booking, visit.rules, start)
     await move_items(session, booking, visit)
     previous = change_status(booking, S.CONFIRMED, now)
     record(session, booking, previous, actor, now, user, f"picked {start.isoformat()}")
     await flush_or_taken(session)
-    await time_freed(session, freed, now)
 
 
 async def _service_and_locked_provider(

@@ -34,7 +34,6 @@ from slotkeeper.kit.problems import Conflict, Invalid, NotFound
 from slotkeeper.kit.security import manage_token, token_hash
 from slotkeeper.kit.types import zone
 from slotkeeper.pricing import service as pricing
-from slotkeeper.waitlist.service import FreedTime, time_freed
 
 S = BookingStatus
 
@@ -67,7 +66,7 @@ async def book_series(
         raise Invalid(str(exc)) from exc
     starts = occurrences(rule)
     rules = rules_for(service, duration)
-    free, freed = await _free_starts(session, provider, rules, starts, now)
+    free = await _free_starts(session, provider, rules, starts, now)
     plan = plan_series(starts, free.__contains__, data.mode)
     clashes = [start.isoformat() for start in plan.clashes]
     if not plan.to_book:
@@ -136,7 +135,6 @@ async def book_series(
         )
         bookings.append(booking)
     await flush_or_taken(session)
-    await time_freed(session, freed, now)
     return series, bookings, token
 
 
@@ -146,24 +144,23 @@ async def _free_starts(
     rules: SlotRules,
     starts: list[datetime],
     now: datetime,
-) -> tuple[set[datetime], list[FreedTime]]:
+) -> set[datetime]:
     """The starts that are offered and free, from one read of the provider's calendar
     (only over the starts within the service's notice and horizon: the rest are taken).
 
-    Holds and requests that ran out in the way are marked expired first; their times are
-    returned, for the waitlist once the series is in.
+    Holds and requests that ran out in the way are marked expired first; their events
+    tell the waitlist after commit, once the series is in.
     """
     bookable = [s for s in starts if now + rules.min_notice <= s <= now + rules.max_advance]
     if not bookable:
-        return set(), []
+        return set()
     span = TimeRange(bookable[0], bookable[-1] + timedelta(microseconds=1))
     calendar = (await calendars(session, [provider], span, rules, now))[provider.id]
-    freed: list[FreedTime] = []
     if calendar.stale_holds:
         blocks = TimeRange(rules.block(bookable[0]).start, rules.block(bookable[-1]).end)
         expired = await repository.expire_run_out(session, now, provider.id, blocks)
-        freed = await settle_expired(session, expired, now)
-    return {s for s in bookable if _is_free(s, calendar, rules, now)}, freed
+        await settle_expired(session, expired, now)
+    return {s for s in bookable if _is_free(s, calendar, rules, now)}
 
 
 def _is_free(start: datetime, calendar: Calendar, rules: SlotRules, now: datetime) -> bool:

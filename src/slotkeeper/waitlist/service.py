@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.accounts.models import User
 from slotkeeper.availability.service import calendars, rules_for
+from slotkeeper.bookings.creating import book_slot, bookable
 from slotkeeper.bookings.history import Actor
 from slotkeeper.bookings.schemas import BookingIn
 from slotkeeper.catalog import repository as catalog_repository
@@ -101,7 +102,6 @@ async def join(
     session: AsyncSession, user: User, data: WaitlistJoinIn, now: datetime
 ) -> WaitlistEntry:
     """Wait for ``data.service_id`` with ``data.provider_id`` on any day of the range."""
-    from slotkeeper.bookings.creating import bookable  # it imports this module
 
     # The same refusals as booking: unknown or hidden ids 404, a wrong pairing 422.
     service, provider, org, _ = await bookable(
@@ -184,8 +184,8 @@ async def mark_read(
 
 
 async def time_freed(session: AsyncSession, freed: Sequence[FreedTime], now: datetime) -> None:
-    """Tell the waiters of each freed time, in order (called inside the freeing transaction,
-    after the freed booking stopped blocking)."""
+    """Tell the waiters of each freed time, in order (the waitlist's consumer of booking
+    events, just after the freeing transaction committed)."""
     for time in freed:
         await _tell_waiters(session, time, now)
 
@@ -242,12 +242,8 @@ async def _offer_hold(
     org: Organization,
     now: datetime,
 ) -> bool:
-    """Hold the freed start for the first waiter; False if it cannot be booked.
-
-    The attempt runs in a savepoint, so its failure leaves the freeing transaction (a
-    cancel, a decline, the sweeper) intact.
-    """
-    from slotkeeper.bookings.creating import book_slot  # it imports this module
+    """Hold the freed start for the first waiter; False if it cannot be booked (then
+    every waiter is told instead: the savepoint undoes the failed attempt only)."""
 
     data = BookingIn(
         service_id=service.id, provider_id=freed.provider_id, start=freed.start, hold=True
