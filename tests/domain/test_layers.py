@@ -81,3 +81,15 @@ def test_no_bookings_module_is_over_400_lines() -> None:
     }
     too_long = {name: count for name, count in lines.items() if count > MAX_BOOKINGS_LINES}
     assert not too_long, f"split these by concept: {too_long}"
+
+
+def test_bookings_tells_the_waitlist_only_through_events() -> None:
+    """The seam of the event outbox: ``bookings/`` writes events and never imports the
+    waitlist (which hears of freed times as a consumer)."""
+    inward = sorted(
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in _modules("bookings")
+        for name in _imported(path.read_text(), _package_of(path))
+        if _within(name, "slotkeeper.waitlist")
+    )
+    assert not inward
