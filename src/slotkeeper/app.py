@@ -17,6 +17,7 @@ from slotkeeper.bookings.routes import router as bookings_router
 from slotkeeper.catalog.routes import router as catalog_router
 from slotkeeper.connections.routes import router as connections_router
 from slotkeeper.consumers import dispatcher_for
+from slotkeeper.events.routes import router as events_router
 from slotkeeper.jobs.sweeper import run_sweeper
 from slotkeeper.kit.clock import Clock
 from slotkeeper.kit.database import Database
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         connections_router,
         waitlist_router,
         reports_router,
+        events_router,
     ):
         api.include_router(router)
     app.include_router(api)

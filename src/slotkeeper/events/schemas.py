@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+
+from pydantic import BaseModel
 
 # The channel that wakes the dispatchers when deliveries commit: a use case names it in its
 # session's ``info["notify"]``, and ``Database.write`` notifies it on PostgreSQL (inside
@@ -57,3 +61,18 @@ BOOKING_EVENTS = frozenset(t for t in EventType if t.value.startswith("booking."
 ROUTES: dict[str, Route] = {
     "waitlist": Route(BOOKING_EVENTS, only_with="freed"),
 }
+
+
+class DeliveryOut(BaseModel):
+    """One consumer's delivery of one event, as an admin sees it."""
+
+    event_id: int
+    event_type: str
+    booking_id: uuid.UUID | None
+    occurred_at: datetime
+    consumer: str
+    status: DeliveryStatus
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    done_at: datetime | None
