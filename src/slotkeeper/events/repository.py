@@ -108,7 +108,7 @@ async def of_organization(
     )
     if status is not None:
         query = query.where(Delivery.status == status.value)
-    return [(d, e) for d, e in (await session.execute(query)).tuples().all()]
+    return [(d, e) for d, e in (await session.execute(query)).all()]
 
 
 async def delivery(session: AsyncSession, event_id: int, consumer: str) -> Delivery | None:
