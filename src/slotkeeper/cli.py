@@ -201,7 +201,7 @@ def create_admin(
 def worker() -> None:
     """Run background jobs (the hold sweeper, the event outbox's consumers) until
     interrupted."""
-    from slotkeeper.consumers import consumers, dispatcher_for
+    from slotkeeper.consumers import dispatcher_for
     from slotkeeper.jobs.sweeper import PRUNE_EVERY, run_sweeper
     from slotkeeper.kit.clock import Clock
     from slotkeeper.kit.database import Database
@@ -224,7 +224,7 @@ def worker() -> None:
             f"  every {settings.sweep_interval_seconds:g} s: marks run-out holds and unanswered"
             " requests expired, and offers their times to the waitlist\n"
             f"  every {PRUNE_EVERY / 3600:g} h: forgets idempotency keys older than a day\n"
-            f"  as events commit: hands them to {', '.join(c.name for c in consumers(clock))},"
+            f"  as events commit: hands them to {', '.join(dispatcher.consumers)},"
             " retrying what fails\n"
             "Ctrl-C stops it."
         )

@@ -11,12 +11,10 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slotkeeper.bookings import repository
-from slotkeeper.bookings.history import Actor, Freed, change_status, record
-from slotkeeper.bookings.models import Booking, BookingEvent
+from slotkeeper.bookings.history import Actor, Freed, change_status, record, write_change
+from slotkeeper.bookings.models import Booking
 from slotkeeper.bookings.visits import items_of
 from slotkeeper.domain.lifecycle import EXPIRING, BookingStatus
-from slotkeeper.events.schemas import EventType
-from slotkeeper.events.service import emit
 from slotkeeper.pricing import repository as pricing_repository
 
 S = BookingStatus
@@ -29,48 +27,39 @@ def record_expired(session: AsyncSession, expired: list[repository.Expired], now
     """The history entry and the event of each booking marked expired in bulk (the event
     carries the time it held)."""
     for row in expired:
+        held = Freed(row.provider_id, row.service_id, row.start, row.end, row.customer_user_id)
         reason = EXPIRY_REASONS[row.previous]
-        session.add(
-            BookingEvent(
-                organization_id=row.organization_id,
-                booking_id=row.id,
-                from_status=row.previous.value,
-                to_status=S.EXPIRED.value,
-                actor=Actor.SYSTEM.value,
-                actor_user_id=None,
-                reason=reason,
-                at=now,
-            )
+        write_change(
+            session,
+            row.organization_id,
+            row.id,
+            held,
+            row.previous.value,
+            S.EXPIRED,
+            Actor.SYSTEM,
+            now,
+            None,
+            reason,
+            [held],
         )
-        freed = Freed(row.provider_id, row.service_id, row.start, row.end, row.customer_user_id)
-        data = {
-            **freed.data(),
-            "booking_id": str(row.id),
-            "status": S.EXPIRED.value,
-            "previous_status": row.previous.value,
-            "actor": Actor.SYSTEM.value,
-            "reason": reason,
-            "freed": [freed.data()],
-        }
-        emit(session, EventType.BOOKING_EXPIRED, row.organization_id, data, now, row.id)
 
 
 async def expire_run_out(session: AsyncSession, now: datetime) -> int:
     """Mark every run-out hold and unanswered request expired (the sweeper); their events
     tell the waitlist after commit."""
-    expired = await settle_expired(session, await repository.expire_run_out(session, now), now)
+    expired = await repository.expire_run_out(session, now)
+    await settle_expired(session, expired, now)
     return len(expired)
 
 
 async def settle_expired(
     session: AsyncSession, expired: list[repository.Expired], now: datetime
-) -> list[repository.Expired]:
+) -> None:
     """After marking holds and requests expired (in bulk, or in the way of a booking with
     its provider locked): their history and events, and their discount code uses given
     back."""
     record_expired(session, expired, now)
     await _give_back_codes(session, expired)
-    return expired
 
 
 async def _give_back_codes(session: AsyncSession, expired: list[repository.Expired]) -> None:

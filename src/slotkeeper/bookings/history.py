@@ -86,35 +86,67 @@ def record(
     reason: str | None = None,
     freed: Sequence[Freed] = (),
 ) -> None:
+    held = Freed(
+        booking.provider_id,
+        booking.service_id,
+        booking.start_at,
+        booking.end_at,
+        booking.customer_user_id,
+    )
+    write_change(
+        session,
+        booking.organization_id,
+        booking.id,
+        held,
+        previous,
+        S(booking.status),
+        actor,
+        now,
+        user.id if user else None,
+        reason,
+        freed,
+    )
+
+
+def write_change(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    booking_id: uuid.UUID,
+    held: Freed,
+    previous: str | None,
+    status: BookingStatus,
+    actor: Actor,
+    now: datetime,
+    user_id: uuid.UUID | None,
+    reason: str | None,
+    freed: Sequence[Freed],
+) -> None:
+    """The history entry and the event of one change to a booking (``held``: its time
+    now), for a loaded booking (``record``) or a row marked in bulk."""
     session.add(
         BookingEvent(
-            organization_id=booking.organization_id,
-            booking_id=booking.id,
+            organization_id=organization_id,
+            booking_id=booking_id,
             from_status=previous,
-            to_status=booking.status,
+            to_status=status.value,
             actor=actor.value,
-            actor_user_id=user.id if user else None,
+            actor_user_id=user_id,
             reason=reason,
             at=now,
         )
     )
-    status = S(booking.status)
-    moved = previous == status.value == S.CONFIRMED.value
     data: dict[str, Any] = {
-        "booking_id": str(booking.id),
-        "provider_id": str(booking.provider_id),
-        "service_id": str(booking.service_id),
+        "booking_id": str(booking_id),
+        **held.data(),
         "status": status.value,
         "previous_status": previous,
-        "start": _instant(booking.start_at),
-        "end": _instant(booking.end_at),
-        "customer_user_id": str(booking.customer_user_id) if booking.customer_user_id else None,
         "actor": actor.value,
         "reason": reason,
         "freed": [time.data() for time in freed],
     }
+    moved = previous == status.value == S.CONFIRMED.value
     kind = E.BOOKING_RESCHEDULED if moved else EVENT_OF[status]
-    emit(session, kind, booking.organization_id, data, now, booking.id)
+    emit(session, kind, organization_id, data, now, booking_id)
 
 
 def change_status(booking: Booking, target: BookingStatus, now: datetime) -> str:

@@ -170,7 +170,6 @@ async def mark_attendance(
     record(session, booking, previous, actor, now, user)
 
 
-
 Step = Callable[[AsyncSession, Booking, Actor], Awaitable[S | None]]
 
 

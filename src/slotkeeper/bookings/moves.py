@@ -140,4 +140,3 @@ def _place(booking: Booking, rules: SlotRules, start: datetime) -> None:
     booking.start_at, booking.end_at = start, start + rules.duration
     booking.block_start, booking.block_end = block.start, block.end
     booking.slot_key = rules.occurrence_key(start) or str(booking.id)
-
